@@ -1,0 +1,138 @@
+"""Word segmentation of Chinese text with jieba, behind a small stable interface.
+
+A :class:`SegmenterProfile` says which dictionary segments (jieba's default
+dictionary plus user words). It is a small value that is pickled into the
+index schema, so an index always knows which words built it; the heavy jieba
+dictionary is loaded once per process and profile, on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import DictionaryError
+from .fold import fold_for_segmentation
+
+__all__ = ["SegmenterProfile", "Segmenter", "get_segmenter", "read_user_dict"]
+
+UserWord = tuple[str, int | None]
+
+
+def _words(value: Iterable[Any]) -> tuple[UserWord, ...]:
+    out: dict[str, int | None] = {}
+    for item in value:
+        word, freq = (item, None) if isinstance(item, str) else (item[0], item[1])
+        word = fold_for_segmentation(str(word).strip())
+        if word:
+            out[word] = None if freq is None else int(freq)
+    return tuple(sorted(out.items()))
+
+
+@attrs.frozen
+class SegmenterProfile:
+    """Which dictionary segments text: jieba's own plus ``user_words``.
+
+    Attributes:
+        user_words: ``(word, frequency or None)`` pairs, normalized (folded for
+            segmentation) and sorted, so equal word lists give equal profiles.
+        hmm: whether jieba's HMM guesses words missing from the dictionary.
+    """
+
+    user_words: tuple[UserWord, ...] = attrs.field(default=(), converter=_words)
+    hmm: bool = True
+
+    def with_words(self, words: Iterable[Any]) -> SegmenterProfile:
+        """A profile with ``words`` added (word strings or (word, freq) pairs)."""
+        return attrs.evolve(self, user_words=(*self.user_words, *_words(words)))
+
+    def fingerprint(self) -> str:
+        """Identifies the segmentation: jieba version, its dictionary, user words, HMM."""
+        import jieba
+
+        h = hashlib.sha1()
+        h.update(f"jieba {jieba.__version__} hmm={self.hmm}\n".encode())
+        h.update(_main_dict_digest().encode())
+        for word, freq in self.user_words:
+            h.update(f"{word}\t{freq}\n".encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:16]
+
+
+_dict_digest: str | None = None
+
+
+def _main_dict_digest() -> str:
+    global _dict_digest
+    if _dict_digest is None:
+        import jieba
+
+        path = Path(jieba.__file__).with_name("dict.txt")
+        _dict_digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+    return _dict_digest
+
+
+class Segmenter:
+    """Cuts runs of Han characters into words with a private jieba tokenizer."""
+
+    def __init__(self, profile: SegmenterProfile) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.profile = profile
+        self._jieba = jieba.Tokenizer()
+        cache_dir = os.environ.get("SEARCHLIB_CACHE_DIR")
+        if cache_dir:
+            self._jieba.tmp_dir = cache_dir
+        self._jieba.initialize()
+        for word, freq in profile.user_words:
+            self._jieba.add_word(word, freq)
+        self._hmm = profile.hmm
+
+    def cut(self, han: str) -> list[str]:
+        """Words of ``han`` (text already folded for segmentation), in order."""
+        return list(self._jieba.cut(han, HMM=self._hmm))
+
+
+_segmenters: dict[SegmenterProfile, Segmenter] = {}
+_lock = threading.Lock()
+
+
+def get_segmenter(profile: SegmenterProfile) -> Segmenter:
+    """The process-wide segmenter for ``profile`` (built on first call)."""
+    seg = _segmenters.get(profile)
+    if seg is None:
+        with _lock:
+            seg = _segmenters.get(profile)
+            if seg is None:
+                seg = _segmenters[profile] = Segmenter(profile)
+    return seg
+
+
+def read_user_dict(path: str | os.PathLike[str]) -> list[UserWord]:
+    """Read a user dictionary in jieba's format: ``word [frequency] [tag]`` a line.
+
+    Raises:
+        DictionaryError: a line has a frequency that is not a number.
+        OSError: the file cannot be read.
+    """
+    words: list[UserWord] = []
+    text = Path(path).read_text(encoding="utf-8-sig")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq: int | None = None
+        if len(parts) > 1 and not parts[1].isdigit():
+            if len(parts) > 2:
+                raise DictionaryError(str(path), lineno, f"frequency {parts[1]!r} is not a number")
+        elif len(parts) > 1:
+            freq = int(parts[1])
+        words.append((parts[0], freq))
+    return words

@@ -1,0 +1,257 @@
+"""The ``searchlib`` command: a thin layer over the public API.
+
+    searchlib ingest --index DIR PATH...
+    searchlib search --index DIR [--limit N] [--json] QUERY...
+    searchlib stats  --index DIR
+
+Errors are one line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from ._version import __version__
+from .errors import SearchlibError
+from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
+from .models import IngestReport, SearchResults, Snippet
+from .schema import FACET_FIELDS
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="searchlib", description="Full-text search over Chinese news.")
+    p.add_argument("--version", action="version", version=f"searchlib {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    index_help = f"index folder (default: $SEARCHLIB_INDEX or {DEFAULT_INDEX})"
+    default_index = os.environ.get("SEARCHLIB_INDEX", DEFAULT_INDEX)
+
+    ing = sub.add_parser("ingest", help="add articles from files and folders",
+                         description="Add raw crawled text, JSONL, JSON, CSV (and .gz) files or "
+                         "folders to the index, creating it if needed.")
+    ing.add_argument("--index", default=default_index, help=index_help)
+    ing.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    ing.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ing.add_argument("paths", nargs="+", metavar="PATH")
+
+    se = sub.add_parser("search", help="search the index",
+                        description="Search the index. Query syntax: terms (all must match), "
+                        '"exact phrase", OR, NOT / -term, ( ), title:/source:/author:/editor:/'
+                        "category:/tags:, date:2017-01-01..2017-03-31.")
+    se.add_argument("--index", default=default_index, help=index_help)
+    se.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
+    se.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    se.add_argument("--sort", choices=SORTS, default="relevance")
+    se.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
+    se.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
+    se.add_argument("--source", help="only articles from this source")
+    se.add_argument("--category", help="only articles in this category")
+    se.add_argument("--facet", action="append", choices=FACET_FIELDS, default=[],
+                    help="count matches by this field (repeatable)")
+    se.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
+    se.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    se.add_argument("query", nargs="+", metavar="QUERY")
+
+    st = sub.add_parser("stats", help="describe the index")
+    st.add_argument("--index", default=default_index, help=index_help)
+    st.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "ingest":
+            return _ingest(args)
+        if args.command == "search":
+            return _search(args)
+        return _stats(args)
+    except SearchlibError as exc:
+        print(f"searchlib: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("searchlib: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`)
+        return EXIT_OK
+
+
+# ---------------------------------------------------------------- ingest
+
+
+class _Progress:
+    """A one-line progress display on a terminal; silent otherwise."""
+
+    def __init__(self, stream: TextIO, total_bytes: int) -> None:
+        self.stream = stream
+        self.total = total_bytes
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, articles: int, nbytes: int) -> None:
+        now = time.perf_counter()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-6)
+        rate = nbytes / elapsed
+        line = f"  {articles:,} articles  {nbytes / 1e6:,.1f} MB  {rate / 1e6:.2f} MB/s"
+        if self.total and rate > 0 and nbytes <= self.total:
+            line += f"  ETA {_duration((self.total - nbytes) / rate)}"
+        self.stream.write("\r" + line.ljust(70))
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+def _input_size(paths: Sequence[str]) -> int:
+    """Bytes of text to read (0 when unknown, e.g. compressed input)."""
+    total = 0
+    for p in paths:
+        files = [os.path.join(r, f) for r, _, fs in os.walk(p) for f in fs] if os.path.isdir(p) else [p]
+        for f in files:
+            if f.endswith(".gz"):
+                return 0
+            try:
+                total += os.path.getsize(f)
+            except OSError:
+                pass
+    return total
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    progress = None
+    if not args.quiet and sys.stderr.isatty():
+        progress = _Progress(sys.stderr, _input_size(args.paths))
+    with open_index(args.index, create=True) as ix:
+        try:
+            report = ix.ingest(args.paths, strict=args.strict, progress=progress)
+        finally:
+            if progress:
+                progress.done()
+        _print_report(report, ix)
+    return EXIT_OK if report.ok else EXIT_PARTIAL
+
+
+def _print_report(report: IngestReport, ix: NewsIndex) -> None:
+    mb = report.bytes_read / 1e6
+    speed = f", {mb / report.seconds:.2f} MB/s" if report.seconds > 0 else ""
+    print(f"{report.summary()} ({mb:.1f} MB in {report.seconds:.1f} s{speed}); "
+          f"{ix.count():,} articles in {ix.path}")
+    for failure in report.failed[:10]:
+        print(f"  failed: {failure}", file=sys.stderr)
+    if len(report.failed) > 10:
+        print(f"  ... and {len(report.failed) - 10} more failures", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- search
+
+
+def _search(args: argparse.Namespace) -> int:
+    q = " ".join(args.query)
+    with open_index(args.index) as ix:
+        res = ix.search(q, limit=args.limit, page=args.page, sort=args.sort,
+                        date_from=args.date_from, date_to=args.date_to, source=args.source,
+                        category=args.category, facets=tuple(args.facet))
+    if args.json:
+        json.dump(results_to_json(res), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                       and not os.environ.get("NO_COLOR"))
+    _print_results(res, color)
+    return EXIT_OK
+
+
+def _snippet_json(s: Snippet) -> dict[str, Any]:
+    return {"text": s.text, "spans": [list(sp) for sp in s.spans], "html": s.html}
+
+
+def results_to_json(res: SearchResults) -> dict[str, Any]:
+    """The ``--json`` shape of a :class:`SearchResults`."""
+    hits = []
+    for h in res.hits:
+        a = h.article
+        hits.append({
+            "id": h.id, "title": a.title, "date": a.date.isoformat() if a.date else None,
+            "score": h.score, "source": a.source, "author": a.author, "editor": a.editor,
+            "url": a.url, "title_html": h.title_html,
+            "snippets": [_snippet_json(s) for s in h.snippets],
+        })
+    return {"query": res.query, "total": res.total, "page": res.page, "limit": res.limit,
+            "relaxed": res.relaxed, "suggestion": res.suggestion, "facets": res.facets,
+            "hits": hits}
+
+
+_MARK = ("\x1b[1;31m", "\x1b[0m")
+_DIM = ("\x1b[2m", "\x1b[0m")
+
+
+def _print_results(res: SearchResults, color: bool) -> None:
+    mark = _MARK if color else ("", "")
+    dim = _DIM if color else ("", "")
+    if res.total == 0:
+        print(f"No articles match {res.query}.")
+        if res.suggestion:
+            print(f"Did you mean: {res.suggestion}")
+        return
+    what = "partial matches (no article has every term)" if res.relaxed else "results"
+    print(f"{res.total:,} {what} for {res.query} (page {res.page} of {res.pages})\n")
+    for h in res.hits:
+        a = h.article
+        title = h.title.markup(*mark) if h.title else a.title
+        print(f"{h.rank}. {title}")
+        meta = [str(a.date)[:16] if a.date else None, a.source, a.author and f"记者 {a.author}",
+                f"id {h.id}"]
+        print("   " + dim[0] + " · ".join(m for m in meta if m) + dim[1])
+        for s in h.snippets:
+            text = s.markup(*mark).replace("\n", " ")
+            print(f"   …{text}…")
+        print()
+    for name, counts in res.facets.items():
+        print(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:15]))
+
+
+# ---------------------------------------------------------------- stats
+
+
+def _stats(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        info = ix.stats()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False))
+        return EXIT_OK
+    print(f"index:     {info['path']}")
+    print(f"articles:  {info['articles']:,}")
+    print(f"size:      {info['bytes'] / 1e6:.1f} MB in {info['segments']} segment(s)")
+    if info["first_date"]:
+        print(f"dates:     {info['first_date']} .. {info['last_date']}")
+    if info["sources"]:
+        print("sources:   " + ", ".join(f"{k} ({v})" for k, v in list(info["sources"].items())[:10]))
+    print(f"segmenter: {info['segmenter']} ({info['user_words']} user words)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

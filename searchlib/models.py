@@ -1,0 +1,285 @@
+"""Value classes: what goes into an index and what comes out of it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .dates import DateLike, parse_date
+from .errors import InvalidArticleError
+
+__all__ = ["Article", "Snippet", "Hit", "SearchResults", "Failure", "IngestReport"]
+
+#: Optional text fields of an article besides id/title/body.
+META_FIELDS = ("source", "author", "editor", "url", "category")
+
+
+def _opt_str(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items: Iterable[object] = value.replace("，", ",").split(",")
+    elif isinstance(value, Iterable):
+        items = value
+    else:
+        raise InvalidArticleError(f"tags must be a list or a comma-separated string, "
+                                  f"not {type(value).__name__}", "tags")
+    return tuple(t for t in (str(i).strip() for i in items) if t)
+
+
+def _date(value: object) -> DateLike | None:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise InvalidArticleError(str(exc), "date") from None
+
+
+def _id(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidArticleError(f"id must be a string or an integer, not {type(value).__name__}", "id")
+    text = str(value).strip()
+    if not text:
+        raise InvalidArticleError("id is empty", "id")
+    return text
+
+
+def _text(name: str, required: bool):  # type: ignore[no-untyped-def]
+    def convert(value: object) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InvalidArticleError(f"{name} must be a string, not {type(value).__name__}", name)
+        if required and not value.strip():
+            raise InvalidArticleError(f"{name} is missing or empty", name)
+        return value
+    return convert
+
+
+@attrs.frozen
+class Article:
+    """A news article: what ``NewsIndex.add`` takes and ``NewsIndex.get`` returns.
+
+    Only ``id``, ``title`` and ``body`` are required. Values are checked and
+    converted on the way in: a bad record raises ``InvalidArticleError`` with
+    the field to blame.
+    """
+
+    id: str = attrs.field(converter=_id)
+    title: str = attrs.field(converter=_text("title", required=False))
+    body: str = attrs.field(converter=_text("body", required=True))
+    date: DateLike | None = attrs.field(default=None, converter=_date)
+    source: str | None = attrs.field(default=None, converter=_opt_str)
+    author: str | None = attrs.field(default=None, converter=_opt_str)
+    editor: str | None = attrs.field(default=None, converter=_opt_str)
+    url: str | None = attrs.field(default=None, converter=_opt_str)
+    category: str | None = attrs.field(default=None, converter=_opt_str)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Article:
+        """Build an Article from a mapping (a JSONL or CSV record).
+
+        ``content`` is accepted as an alias of ``body``; keys that are not
+        article fields are ignored. A record without an id gets one derived
+        from its title and body (see :func:`content_id`).
+
+        Raises:
+            InvalidArticleError: the record lacks a body or has a bad value.
+        """
+        if not isinstance(record, Mapping):
+            raise InvalidArticleError(f"a record must be an object, not {type(record).__name__}")
+        body = record.get("body")
+        if body is None or body == "":
+            body = record.get("content")
+        if body is None or (isinstance(body, str) and not body.strip()):
+            raise InvalidArticleError("record has no body (expected a 'body' or 'content' field)", "body")
+        title = record.get("title") or ""
+        rid = record.get("id")
+        if rid is None or rid == "":
+            rid = content_id(str(title), str(body))
+        fields = {name: record.get(name) for name in (*META_FIELDS, "date", "tags")}
+        return cls(id=rid, title=title, body=body, **fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (date as ISO 8601 text, tags as a list)."""
+        out = attrs.asdict(self, recurse=False)
+        out["date"] = self.date.isoformat() if self.date else None
+        out["tags"] = list(self.tags)
+        return out
+
+
+def content_id(title: str, body: str) -> str:
+    """A stable id for an article that has none: a hash of its text."""
+    import hashlib
+
+    digest = hashlib.sha1(f"{title.strip()}\n{body.strip()}".encode("utf-8", "surrogatepass"))
+    return "sha1-" + digest.hexdigest()[:16]
+
+
+def _spans(value: Iterable[Iterable[int]]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in value)
+
+
+@attrs.frozen
+class Snippet:
+    """A fragment of an article's text with the matched parts marked.
+
+    Attributes:
+        text: plain text of the fragment.
+        spans: ``(start, end)`` character offsets of the matches within ``text``.
+        start: character offset of ``text`` within the field it was cut from.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = attrs.field(default=(), converter=_spans)
+    start: int = 0
+
+    @property
+    def html(self) -> str:
+        """The fragment as HTML: escaped, with ``<mark>`` around each match."""
+        return self.markup("<mark>", "</mark>", escape=html.escape)
+
+    def markup(self, before: str, after: str, escape: Any = None) -> str:
+        """The fragment with ``before``/``after`` around each match.
+
+        Args:
+            before: text put before each match.
+            after: text put after each match.
+            escape: function applied to the unmarked and marked text (e.g. ``html.escape``).
+        """
+        esc = escape or (lambda s: s)
+        out, pos = [], 0
+        for start, end in self.spans:
+            out.append(esc(self.text[pos:start]))
+            out.append(before + esc(self.text[start:end]) + after)
+            pos = end
+        out.append(esc(self.text[pos:]))
+        return "".join(out)
+
+    @property
+    def matches(self) -> list[str]:
+        """The matched pieces of text, in order."""
+        return [self.text[a:b] for a, b in self.spans]
+
+
+@attrs.frozen
+class Hit:
+    """One search result."""
+
+    id: str
+    score: float
+    article: Article
+    snippets: tuple[Snippet, ...] = ()
+    title: Snippet | None = None
+    rank: int = 0
+
+    @property
+    def title_html(self) -> str:
+        """The title as HTML with the matches marked."""
+        return self.title.html if self.title else html.escape(self.article.title)
+
+
+@attrs.frozen
+class SearchResults:
+    """A page of search results.
+
+    Attributes:
+        query: the query as given.
+        total: exact number of matching articles (all pages).
+        hits: this page's hits, best first.
+        page, limit: which page this is and its size.
+        facets: requested facet counts over all matches.
+        suggestion: a corrected query when the query found little, or None.
+        relaxed: True when no article matched every term and the results are
+            the best partial matches instead.
+    """
+
+    query: str
+    total: int
+    hits: list[Hit]
+    page: int = 1
+    limit: int = 10
+    facets: dict[str, dict[str, int]] = attrs.Factory(dict)
+    suggestion: str | None = None
+    relaxed: bool = False
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @property
+    def pages(self) -> int:
+        """Number of pages at this page size."""
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+
+@attrs.frozen
+class Failure:
+    """One input that could not be ingested; unpacks as ``(source, reason)``."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    @property
+    def source(self) -> str:
+        """``path:line``, or just the path when the whole file failed."""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.source, self.reason))
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@attrs.frozen
+class IngestReport:
+    """What an ingest did.
+
+    Attributes:
+        added: articles new to the index.
+        updated: articles whose id was known and whose content changed.
+        unchanged: articles already in the index with the same content.
+        duplicates: articles skipped because the same text is already indexed
+            under another id (or came earlier in the same input).
+        failed: inputs that could not be ingested, as :class:`Failure`
+            entries that unpack to ``(source, reason)``.
+        skipped: files met in folders that are not in a readable format.
+        bytes_read: size of the input read.
+        seconds: wall-clock time taken.
+    """
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: list[Failure] = attrs.Factory(list)
+    skipped: list[str] = attrs.Factory(list)
+    bytes_read: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line for people."""
+        text = (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"duplicates {self.duplicates}, failed {len(self.failed)}")
+        if self.skipped:
+            text += f", skipped {len(self.skipped)} other file(s)"
+        return text

@@ -1,0 +1,117 @@
+"""The Whoosh schema for news articles, and Article <-> document conversion.
+
+Searchable text lives twice: as words (``title``, ``body``: ranking, whole-word
+matches) and as character bigrams (``title_ng``, ``body_ng``: exact matching of
+any text, whatever the segmenter did). Filters and facets use folded ID fields;
+what an article looked like on the way in is kept in stored fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
+
+from .analysis import BigramTokenizer, SegmenterProfile, WordTokenizer, fold
+from .models import Article
+
+__all__ = ["news_schema", "to_document", "from_stored", "content_digest",
+           "TEXT_FIELDS", "FACET_FIELDS", "FILTER_FIELDS"]
+
+#: Searchable text fields and their bigram twins.
+TEXT_FIELDS = {"title": "title_ng", "body": "body_ng"}
+#: Fields that can be counted as facets (sortable columns).
+FACET_FIELDS = ("source", "category", "year", "month")
+#: Fields matched as a whole (folded) value by ``field:value`` queries.
+FILTER_FIELDS = ("source", "author", "editor", "category", "tags", "id")
+
+
+class FoldFilter(Filter):  # type: ignore[misc]
+    """Folds each token's text (NFKC, case, traditional/simplified)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FoldFilter)
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+def _folded_id() -> Any:
+    return IDTokenizer() | StripFilter() | FoldFilter()
+
+
+def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
+    """The schema of a news index whose words are segmented with ``profile``."""
+    words = WordTokenizer(profile or SegmenterProfile())
+    grams = BigramTokenizer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=words, stored=True, phrase=True),
+        body=fields.TEXT(analyzer=words, stored=True, phrase=True),
+        title_ng=fields.TEXT(analyzer=grams, phrase=True),
+        body_ng=fields.TEXT(analyzer=grams, phrase=True),
+        date=fields.DATETIME(sortable=True),
+        year=fields.ID(sortable=True),
+        month=fields.ID(sortable=True),
+        source=fields.ID(sortable=True, analyzer=_folded_id()),
+        category=fields.ID(sortable=True, analyzer=_folded_id()),
+        author=fields.ID(analyzer=_folded_id()),
+        editor=fields.ID(analyzer=_folded_id()),
+        tags=fields.KEYWORD(analyzer=RegexTokenizer(r"[^,]+") | StripFilter() | FoldFilter()),
+        digest=fields.ID(stored=True),
+        meta=fields.STORED(),
+    )
+
+
+def content_digest(article: Article) -> str:
+    """Hash of an article's folded title and body: equal text, equal digest."""
+    text = fold(article.title.strip()) + "\n" + fold(" ".join(article.body.split()))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def to_document(article: Article, digest: str | None = None) -> dict[str, Any]:
+    """The Whoosh document (field -> value) for ``article``."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "title_ng": article.title,
+        "body_ng": article.body,
+        "digest": digest or content_digest(article),
+        "meta": {
+            "date": article.date.isoformat() if article.date else None,
+            "source": article.source, "author": article.author, "editor": article.editor,
+            "url": article.url, "category": article.category, "tags": list(article.tags),
+        },
+    }
+    if article.date:
+        doc["date"] = _as_datetime(article.date)
+        doc["year"] = f"{article.date.year:04d}"
+        doc["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
+    for name in ("source", "category", "author", "editor"):
+        value = getattr(article, name)
+        if value:
+            doc[name] = value
+    if article.tags:
+        doc["tags"] = ",".join(article.tags)
+    return doc
+
+
+def from_stored(stored: dict[str, Any]) -> Article:
+    """Rebuild the Article from a document's stored fields."""
+    meta = stored.get("meta") or {}
+    return Article(id=stored["id"], title=stored.get("title", ""), body=stored["body"],
+                   date=meta.get("date"), source=meta.get("source"), author=meta.get("author"),
+                   editor=meta.get("editor"), url=meta.get("url"), category=meta.get("category"),
+                   tags=tuple(meta.get("tags") or ()))

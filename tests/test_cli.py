@@ -1,0 +1,90 @@
+"""The command line: a thin layer with clean errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from searchlib.cli import main
+
+from .conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "index"
+    assert main(["ingest", "--index", str(path), "--quiet", str(SEED)]) == 0
+    return str(path)
+
+
+def test_search_json_shape_and_exact_span(cli_index, capsys):
+    assert main(["search", "--index", cli_index, "--json", "援疆干部"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"query", "total", "hits"} and out["total"] == 1
+    hit = out["hits"][0]
+    assert set(hit) >= {"id", "title", "date", "score", "snippets"}
+    assert hit["title"] == "发扬援疆精神 为“幸福吉林”建设作出新贡献"
+    assert hit["date"] == "2017-02-10T00:33:00"
+    for snip in hit["snippets"]:
+        assert set(snip) == {"text", "spans", "html"}
+        assert [snip["text"][a:b] for a, b in snip["spans"]] == ["援疆干部"] * len(snip["spans"])
+
+
+def test_phrase_through_the_cli(cli_index, capsys):
+    assert main(["search", "--index", cli_index, "--json", '"援疆工作总结座谈会"']) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+def test_people_output_has_title_and_no_ansi_when_piped(cli_index, capsys):
+    assert main(["search", "--index", cli_index, "援疆", "干部"]) == 0
+    out = capsys.readouterr().out
+    assert "1 results for 援疆 干部" in out and "发扬援疆精神" in out and "\x1b[" not in out
+    assert main(["search", "--index", cli_index, "--color", "always", "援疆干部"]) == 0
+    assert "\x1b[1;31m援疆干部\x1b[0m" in capsys.readouterr().out
+
+
+def test_stats(cli_index, capsys):
+    assert main(["stats", "--index", cli_index, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["articles"] == 1 and info["sources"] == {"江城日报": 1}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["search", '"援疆'], "never closed"),
+    (["search", "foo:bar"], "unknown field"),
+    (["search", "--limit", "0", "援疆"], "limit must be"),
+])
+def test_errors_are_one_line_and_nonzero(cli_index, capsys, argv, message):
+    argv = argv[:1] + ["--index", cli_index] + argv[1:]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("searchlib: error: ") and message in err
+
+
+def test_missing_index_is_a_clean_error(tmp_path, capsys):
+    assert main(["search", "--index", str(tmp_path / "none"), "援疆"]) == 1
+    assert "no searchlib index" in capsys.readouterr().err
+
+
+def test_ingest_reports_failures_and_exits_nonzero(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "title": "t", "body": "援疆"}\n{oops\n', encoding="utf-8")
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(bad)]) == 3
+    captured = capsys.readouterr()
+    assert "added 1" in captured.out and "failed 1" in captured.out
+    assert f"{bad}:2: broken JSON" in captured.err
+
+
+def test_console_script_runs_without_traceback(cli_index):
+    exe = shutil.which("searchlib") or None
+    cmd = [exe] if exe else [sys.executable, "-m", "searchlib.cli"]
+    ok = subprocess.run(cmd + ["search", "--index", cli_index, "--json", "援疆干部"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["total"] == 1
+    bad = subprocess.run(cmd + ["search", "--index", cli_index, "(援疆"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "never closed" in bad.stderr

@@ -1,0 +1,54 @@
+"""Value classes: conversion and validation at the edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from searchlib import Article, Failure, IngestReport, InvalidArticleError, Snippet
+
+
+def test_article_from_dict_accepts_content_alias_and_int_id():
+    a = Article.from_dict({"id": 42, "title": "标题", "content": "正文", "date": "2017-02-10",
+                           "tags": "政治, 外交", "extra": "ignored"})
+    assert (a.id, a.body, a.date, a.tags) == ("42", "正文", dt.date(2017, 2, 10), ("政治", "外交"))
+
+
+def test_article_without_id_gets_a_stable_content_id():
+    a = Article.from_dict({"title": "t", "body": "b"})
+    b = Article.from_dict({"title": "t", "body": "b"})
+    assert a.id == b.id and a.id.startswith("sha1-")
+
+
+@pytest.mark.parametrize("record, field", [
+    ({"id": "1", "title": "t"}, "body"),
+    ({"id": "1", "title": "t", "body": "   "}, "body"),
+    ({"id": "1", "title": "t", "body": "b", "date": "someday"}, "date"),
+    ({"id": ["x"], "title": "t", "body": "b"}, "id"),
+    ({"id": "1", "title": 3, "body": "b"}, "title"),
+])
+def test_invalid_records_name_the_field(record, field):
+    with pytest.raises(InvalidArticleError) as err:
+        Article.from_dict(record)
+    assert err.value.field == field
+    assert isinstance(err.value, ValueError)
+
+
+def test_article_is_frozen():
+    a = Article(id="1", title="t", body="b")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        a.title = "x"  # type: ignore[misc]
+
+
+def test_snippet_html_escapes_and_marks():
+    s = Snippet("<b>援疆</b>&干部", [(3, 5), (10, 12)])
+    assert s.html == "&lt;b&gt;<mark>援疆</mark>&lt;/b&gt;&amp;<mark>干部</mark>"
+    assert s.matches == ["援疆", "干部"]
+
+
+def test_failure_unpacks_as_source_and_reason():
+    source, reason = Failure("news.jsonl", "broken JSON", 3)
+    assert (source, reason) == ("news.jsonl:3", "broken JSON")
+    assert IngestReport(failed=[Failure("x", "y")]).ok is False
