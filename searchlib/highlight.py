@@ -9,6 +9,7 @@ one span), never text that did not match; touching or overlapping spans merge.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .analysis import fold
 from .models import Snippet
@@ -19,13 +20,22 @@ _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)\"']*|\n+")
 _CLAUSE = "，,、：:"
 
 
+@lru_cache(maxsize=256)
+def _overlapping(pattern: str) -> re.Pattern[str]:
+    return re.compile(f"(?=({pattern}))")
+
+
 def find_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Character spans of ``pattern``'s matches in ``fold(text)``, merged."""
+    """Character spans of ``pattern``'s matches in ``fold(text)``, merged.
+
+    Matches may overlap (``些都有`` and ``都有待`` in ``这些都有待``): every
+    position where some alternative matches counts.
+    """
     if pattern is None or not text:
         return []
     spans: list[tuple[int, int]] = []
-    for m in pattern.finditer(fold(text)):
-        start, end = m.span()
+    for m in _overlapping(pattern.pattern).finditer(fold(text)):
+        start, end = m.span(1)
         if end <= start:
             continue
         if spans and start <= spans[-1][1]:
@@ -90,7 +100,7 @@ def make_snippets(text: str, pattern: re.Pattern[str] | None, count: int = 3,
         if len(picked) == count:
             break
     chosen = sorted(picked.values())
-    fragments = _merge_neighbours(text, [sents[i] for i in chosen], size)
+    fragments = _merge_neighbours(text, [_cover(sents[i], spans) for i in chosen], size)
     out = []
     for s, e in fragments:
         s, e = _window(text, s, e, spans, size)
@@ -101,10 +111,22 @@ def make_snippets(text: str, pattern: re.Pattern[str] | None, count: int = 3,
     return [snip for snip, _ in out]
 
 
+def _cover(frag: tuple[int, int], spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """Widen a sentence to hold whole every match that overlaps it."""
+    s, e = frag
+    for a, b in spans:
+        if a < e and b > s:
+            s, e = min(s, a), max(e, b)
+    return s, e
+
+
 def _merge_neighbours(text: str, frags: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    """Join sentences that follow each other within a paragraph, up to ``size``."""
+    """Join fragments that overlap, or follow each other within a paragraph up to ``size``."""
     merged: list[tuple[int, int]] = []
     for s, e in frags:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            continue
         gap = text[merged[-1][1]:s] if merged else "\n"
         if "\n" not in gap and len(gap) <= 2 and e - merged[-1][0] <= size:
             merged[-1] = (merged[-1][0], e)

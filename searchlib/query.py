@@ -8,11 +8,11 @@ The search-box language::
     title:援疆  source:新华社  author:...  editor:...  category:...  tags:...  id:...
     date:2017-01-01..2017-03-31   date:2017-02   date:2017..   date:..2016-12-31
 
-An unquoted term matches where its text occurs (character bigrams, exact) or
-where its words occur side by side (jieba words, ignoring punctuation between
-them); an article where it occurs as whole words gets a bonus that ranks it
-above articles where it only occurs inside or across other words. A quoted
-phrase matches the exact text only. Text is folded (:func:`searchlib.analysis.fold`)
+A term or a quoted phrase matches where its text occurs (character bigrams,
+exact, whatever the segmenter does); an article where it also occurs as whole
+words (jieba's words of the query, side by side) gets a bonus that ranks it
+above articles where it only occurs inside or across other words. Quotes let
+a phrase hold spaces; otherwise spaces separate terms. Text is folded (:func:`searchlib.analysis.fold`)
 on both sides, so ``國務院`` finds ``国务院`` and ``５Ｇ`` finds ``5G``.
 """
 
@@ -89,6 +89,7 @@ Node = Text | Match | DateSpan | Not | All | Any_
 
 # ---------------------------------------------------------------- tokens
 
+_WORDLIKE = re.compile(r"[^\W_]")
 _OPEN_QUOTES = {'"': '"', "\u201c": "\u201d", "\uff02": "\uff02"}
 _CLOSE_QUOTES = set(_OPEN_QUOTES.values()) | {"\u201d"}
 _FIELD = re.compile(r"([A-Za-z_]+):")
@@ -420,26 +421,17 @@ class _Compiler:
         exacts = [exact(TEXT_FIELDS[f], node.text, _boost(f)) for f in node.fields]
         whole = [self._words_query(f, words) for f in node.fields] if words else []
         if positive:
-            self._remember(node, words)
+            for f in node.fields:  # what to highlight: the exact text
+                self.patterns[f].append(re.escape(fold(node.text)))
         ex: wq.Query = exacts[0] if len(exacts) == 1 else wq.Or(exacts)
         if not whole:
             return ex
-        wh = Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.bonus)
-        if node.quoted:
-            return wq.AndMaybe(ex, wh)
-        return wq.Or([ex, wh])
+        return wq.AndMaybe(ex, Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.bonus))
 
     def _words_query(self, field: str, words: Sequence[str]) -> wq.Query:
         if len(words) == 1:
             return wq.Term(field, words[0], boost=_boost(field))
         return wq.Phrase(field, list(words), boost=_boost(field))
-
-    def _remember(self, node: Text, words: list[str]) -> None:
-        pats = [re.escape(fold(node.text))]
-        if not node.quoted and len(words) > 1:
-            pats.append(r"[\W_]*".join(re.escape(w) for w in words))
-        for f in node.fields:
-            self.patterns[f].extend(pats)
 
 
 def _regex(patterns: list[str]) -> re.Pattern[str] | None:
@@ -477,7 +469,7 @@ def compile_query(node: Node, profile: SegmenterProfile) -> QueryPlan:
     if split is not None and split[0]:
         free, required = split
         words = list(dict.fromkeys(w for t in free for w in compiler.words(t.text)
-                                   if not is_stopword(w)))
+                                   if _WORDLIKE.search(w) and not is_stopword(w)))
         if len(words) >= RELAX_MIN_WORDS:
             optional = wq.Or([_any_word(w) for w in words])
             req = _Compiler(profile, compiler.bonus)
@@ -488,9 +480,15 @@ def compile_query(node: Node, profile: SegmenterProfile) -> QueryPlan:
 
 
 def _any_word(word: str) -> wq.Query:
-    clauses: list[wq.Query] = [wq.Term("title", word, boost=TITLE_BOOST), wq.Term("body", word)]
+    """One word of a relaxed query: as a word, or (at half weight) as text.
+
+    Title and body weigh the same here: in a long question, a title that
+    shares one common word with it is weak evidence (measured on DRCD:
+    MRR@10 0.916 with the title boost, 0.931 without).
+    """
+    clauses: list[wq.Query] = [wq.Term("title", word), wq.Term("body", word)]
     if len(word) > 1:
-        clauses += [exact("title_ng", word, TITLE_BOOST * 0.5), exact("body_ng", word, 0.5)]
+        clauses += [exact("title_ng", word, 0.5), exact("body_ng", word, 0.5)]
     return wq.Or(clauses)
 
 

@@ -23,9 +23,10 @@ def words(text, profile=None):
     return [w for w, _, _ in word_spans(text, profile or SegmenterProfile())]
 
 
-def test_latin_and_digits_are_whole_unstemmed_tokens():
+def test_latin_and_digits_are_whole_unstemmed_tokens_and_marks_are_tokens():
     assert words("iPhone 15发布，COVID-19疫情，５Ｇ网络，2017年GDP") == [
-        "iphone", "15", "发布", "covid", "19", "疫情", "5g", "网络", "2017", "年", "gdp"]
+        "iphone", "15", "发布", ",", "covid", "-", "19", "疫情", ",", "5g", "网络", ",",
+        "2017", "年", "gdp"]
 
 
 def test_a_whole_word_stays_whole():

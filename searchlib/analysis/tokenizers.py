@@ -8,7 +8,9 @@ order, and ``fold(value[startchar:endchar]) == token.text``.
 * :class:`WordTokenizer`: words. Runs of Han characters are cut by jieba (its
   accurate mode, the same at index and query time, so both sides agree);
   runs of letters and digits (``5g``, ``iphone``, ``2017``, ``covid``) are
-  tokens of their own, whole and unstemmed; punctuation and space are skipped.
+  tokens of their own, whole and unstemmed; every punctuation mark or symbol
+  is a token too (so words on either side of it are not adjacent); white
+  space is skipped.
 * :class:`BigramTokenizer`: every pair of adjacent characters, positions
   consecutive, so a phrase query of a text's bigrams matches exactly where the
   text occurs, whatever the segmenter made of it. The last character of the
@@ -31,17 +33,17 @@ __all__ = ["WordTokenizer", "BigramTokenizer", "word_spans", "bigrams", "END"]
 END = "\x03"
 
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
+_RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)|(?P<sym>[^\w\s]|_)")
 
 
 def word_spans(text: str, profile: SegmenterProfile) -> Iterator[tuple[str, int, int]]:
-    """Yield ``(folded word, start, end)`` for the words of ``text``, in order."""
+    """Yield ``(folded word, start, end)`` for the words (and marks) of ``text``, in order."""
     seg = fold_for_segmentation(text)
     match = fold(text)
     segmenter = None
     for m in _RUNS.finditer(seg):
         start, end = m.span()
-        if m.lastgroup == "word":
+        if m.lastgroup != "han":
             yield match[start:end], start, end
             continue
         if segmenter is None:
