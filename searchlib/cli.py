@@ -3,6 +3,7 @@
     searchlib ingest --index DIR PATH...
     searchlib search --index DIR [--limit N] [--json] QUERY...
     searchlib stats  --index DIR
+    searchlib rebuild --index DIR [--user-dict FILE]
 
 Errors are one line on stderr and a non-zero exit status, never a traceback.
 """
@@ -14,11 +15,12 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ._version import __version__
-from .errors import SearchlibError
+from .errors import AnalysisMismatchWarning, SearchlibError
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
 from .models import IngestReport, SearchResults, Snippet
 from .schema import FACET_FIELDS
@@ -41,7 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--index", default=default_index, help=index_help)
     ing.add_argument("--strict", action="store_true", help="stop at the first bad record")
     ing.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ing.add_argument("--user-dict", metavar="FILE",
+                     help="jieba-format user dictionary (word [freq] [tag] a line) for a new index")
     ing.add_argument("paths", nargs="+", metavar="PATH")
+
+    rb = sub.add_parser("rebuild", help="re-analyze every article (after changing the dictionary)",
+                        description="Rebuild the index with a new user dictionary, or with the "
+                        "current one after upgrading jieba or searchlib.")
+    rb.add_argument("--index", default=default_index, help=index_help)
+    rb.add_argument("--user-dict", metavar="FILE", help="the new user dictionary")
 
     se = sub.add_parser("search", help="search the index",
                         description="Search the index. Query syntax: terms (all must match), "
@@ -70,12 +80,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild}
     try:
-        if args.command == "ingest":
-            return _ingest(args)
-        if args.command == "search":
-            return _search(args)
-        return _stats(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AnalysisMismatchWarning)
+            status = commands[args.command](args)
+        for w in caught:
+            print(f"searchlib: warning: {w.message}", file=sys.stderr)
+        return status
     except SearchlibError as exc:
         print(f"searchlib: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -144,7 +156,7 @@ def _ingest(args: argparse.Namespace) -> int:
     progress = None
     if not args.quiet and sys.stderr.isatty():
         progress = _Progress(sys.stderr, _input_size(args.paths))
-    with open_index(args.index, create=True) as ix:
+    with open_index(args.index, create=True, user_dict=args.user_dict) as ix:
         try:
             report = ix.ingest(args.paths, strict=args.strict, progress=progress)
         finally:
@@ -163,6 +175,14 @@ def _print_report(report: IngestReport, ix: NewsIndex) -> None:
         print(f"  failed: {failure}", file=sys.stderr)
     if len(report.failed) > 10:
         print(f"  ... and {len(report.failed) - 10} more failures", file=sys.stderr)
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        report = ix.rebuild(user_dict=args.user_dict)
+        print(f"rebuilt {ix.count():,} articles with {len(ix.profile.user_words)} user words "
+              f"in {report.seconds:.1f} s")
+    return EXIT_OK if report.ok else EXIT_PARTIAL
 
 
 # ---------------------------------------------------------------- search

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 import threading
 import time
 import warnings
@@ -16,40 +16,46 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.collectors import ScoredCollector
-from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.searching import Searcher
+from whoosh.util import filelock
 
 from ._version import __version__
-from .analysis import SegmenterProfile, fold, fold_version
+from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .dates import parse_date
-from .errors import (AnalysisMismatchWarning, IndexCorruptError, IndexExistsError,
-                     IndexLockedError, IndexNotFoundError, IngestError, SearchlibError,
-                     UsageError)
+from .errors import (AnalysisMismatchWarning, IndexLockedError, IndexNotFoundError, IngestError,
+                     SearchlibError, UsageError)
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
 from .query import QueryPlan, compile_query, parse
-from .schema import FACET_FIELDS, content_digest, from_stored, news_schema, to_document
+from .schema import FACET_FIELDS, content_digest, from_stored, to_document
+from .store import create_whoosh, open_whoosh, read_meta, rebuild_folder, swap_in, write_meta
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
 DEFAULT_INDEX = "index_data/index"
 SORTS = ("relevance", "newest", "oldest")
-META_FILE = "searchlib.json"
+try_for = filelock.try_for
 #: Articles written between commits during an ingest.
 BATCH_DOCS = 1000
 ProgressFn = Callable[[int, int], None]
 
 
 def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool = False, *,
-               user_words: Iterable[Any] = (), lock_timeout: float = 10.0) -> NewsIndex:
+               user_words: Iterable[Any] = (), user_dict: str | os.PathLike[str] | None = None,
+               lock_timeout: float = 10.0) -> NewsIndex:
     """Open the news index at ``path``, or create it.
 
     Args:
         path: a folder; ``None`` or ``":memory:"`` for an index in memory.
         create: create the index if there is none at ``path``.
         user_words: words the segmenter must know (``"援疆干部"`` or
-            ``(word, frequency)``), for a new index.
+            ``(word, frequency)``).
+        user_dict: a user dictionary file in jieba's format (``word [freq] [tag]``).
+            A new index is built with these words and records them; an existing
+            index keeps the words it was built with, and if they differ from
+            the ones given here an :class:`AnalysisMismatchWarning` says how to
+            rebuild it with the new ones.
         lock_timeout: seconds a writer waits for another writer to finish.
 
     Returns:
@@ -59,27 +65,36 @@ def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool
         IndexNotFoundError: no index at ``path`` and ``create`` is false.
         IndexExistsError: ``create`` is true but ``path`` holds other files.
         IndexCorruptError: the index files cannot be read.
+        DictionaryError: ``user_dict`` has a malformed line.
     """
-    profile = SegmenterProfile(user_words=tuple(user_words))
+    profile = make_profile(user_words, user_dict)
+    asked = bool(profile.user_words)
     if path is None or str(path) == ":memory:":
-        storage = RamStorage()
-        ix = storage.create_index(news_schema(profile))
-        return NewsIndex(ix, None, lock_timeout)
-    folder = Path(path)
-    if folder.is_dir() and windex.exists_in(str(folder)):
-        try:
-            ix = windex.open_dir(str(folder))
-        except Exception as exc:  # whoosh raises many types for damaged files
-            raise IndexCorruptError(str(folder), f"{type(exc).__name__}: {exc}") from exc
-        return NewsIndex(ix, str(folder), lock_timeout)
-    if not create:
-        raise IndexNotFoundError(str(folder), "create one with open_index(path, create=True) "
-                                 "or `searchlib ingest --index PATH FILES...`")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise IndexExistsError(str(folder), "it is not an empty folder; pick a new or empty one")
-    folder.mkdir(parents=True, exist_ok=True)
-    ix = FileStorage(str(folder)).create_index(news_schema(profile))
-    return NewsIndex(ix, str(folder), lock_timeout)
+        return NewsIndex(create_whoosh(None, profile), None, lock_timeout)
+    folder = str(path)
+    try:
+        ix = open_whoosh(folder)
+    except IndexNotFoundError:
+        if not create:
+            raise
+        return NewsIndex(create_whoosh(folder, profile), folder, lock_timeout)
+    index = NewsIndex(ix, folder, lock_timeout)
+    if asked and index.profile.user_words != profile.user_words:
+        warnings.warn(
+            f"the index at {folder!r} was built with {len(index.profile.user_words)} user words, "
+            f"not the {len(profile.user_words)} given; it keeps its own until rebuilt: "
+            f"NewsIndex.rebuild(user_words=...) or `searchlib rebuild --index {folder} --user-dict FILE`",
+            AnalysisMismatchWarning, stacklevel=2)
+    return index
+
+
+def make_profile(user_words: Iterable[Any] = (), user_dict: str | os.PathLike[str] | None = None
+                 ) -> SegmenterProfile:
+    """The segmenter profile for these user words and dictionary file."""
+    words = list(user_words)
+    if user_dict is not None:
+        words += read_user_dict(user_dict)
+    return SegmenterProfile(user_words=tuple(words))
 
 
 class NewsIndex:
@@ -99,6 +114,7 @@ class NewsIndex:
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._write_lock = threading.Lock()
         self._closed = False
+        self._epoch = 0  # bumped when rebuild() swaps in a new index
         self._check_meta()
 
     # ------------------------------------------------------------ lifecycle
@@ -124,33 +140,26 @@ class NewsIndex:
                 "user_words": len(self.profile.user_words), "fold": fold_version()}
 
     def _check_meta(self) -> None:
-        storage = self._ix.storage
         current = self._analysis_meta()
-        if not storage.file_exists(META_FILE):
-            self._write_meta({"format": 1, "created_by": f"searchlib {__version__}", **current})
+        meta = read_meta(self._ix)
+        if meta is None:
+            write_meta(self._ix, {"format": 1, "created_by": f"searchlib {__version__}", **current})
             return
-        with storage.open_file(META_FILE) as f:
-            meta = json.loads(f.read().decode("utf-8"))
         changed = [k for k, v in current.items() if meta.get(k) != v]
         if changed:
             warnings.warn(
                 f"the index at {self.path!r} was built with a different "
                 f"{' and '.join(changed)} than this installation's; searches may miss "
-                "articles until it is rebuilt: `searchlib rebuild --index "
-                f"{self.path or 'DIR'}` (or NewsIndex.rebuild())",
-                AnalysisMismatchWarning, stacklevel=3)
-
-    def _write_meta(self, meta: dict[str, Any]) -> None:
-        data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-        with self._ix.storage.create_file(META_FILE) as f:
-            f.write(data)
+                "articles until it is rebuilt: NewsIndex.rebuild() or `searchlib rebuild "
+                f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=3)
 
     def _searcher(self) -> Searcher:
         if self._closed:
             raise SearchlibError("this NewsIndex is closed")
         s: Searcher | None = getattr(self._local, "searcher", None)
-        if s is None:
+        if s is None or getattr(self._local, "epoch", None) != self._epoch:
             s = self._ix.searcher()
+            self._local.epoch = self._epoch
             self._searchers.add(s)
         elif not s.up_to_date():
             fresh = s.refresh()
@@ -290,6 +299,49 @@ class NewsIndex:
             writer.delete_by_term("id", str(article_id))
             writer.commit()
             return True
+
+    def rebuild(self, *, user_words: Iterable[Any] | None = None,
+                user_dict: str | os.PathLike[str] | None = None) -> IngestReport:
+        """Re-analyze every article, with new user words or the current dictionary.
+
+        Needed after changing the user dictionary (or upgrading jieba or the
+        folding table). The new index is built beside the old one and swapped
+        in when complete; searches keep working meanwhile.
+
+        Args:
+            user_words, user_dict: the new user dictionary (as for
+                :func:`open_index`); both None keeps the current words.
+
+        Raises:
+            IndexLockedError: another writer holds the index.
+        """
+        if user_words is None and user_dict is None:
+            profile = SegmenterProfile(user_words=self.profile.user_words, hmm=self.profile.hmm)
+        else:
+            profile = make_profile(user_words or (), user_dict)
+        with self._write_lock:
+            lock = self._ix.lock("WRITELOCK")
+            if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.1):
+                raise IndexLockedError(self.path or ":memory:", self.lock_timeout)
+            try:
+                if self.path is not None:
+                    shutil.rmtree(rebuild_folder(self.path), ignore_errors=True)
+                target = None if self.path is None else str(rebuild_folder(self.path))
+                new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout)
+                with self._ix.searcher() as old:
+                    articles = (from_stored(d) for d in old.all_stored_fields())
+                    report = new._ingest(records_from_objects(articles), strict=False)
+                new_ix = new._ix
+                new.close()
+                if self.path is not None:
+                    swap_in(self.path)
+                    new_ix = open_whoosh(self.path)
+            finally:
+                lock.release()
+            self._ix = new_ix
+            self.profile = profile
+            self._epoch += 1
+        return report
 
     # ------------------------------------------------------------ searching
 

@@ -117,3 +117,26 @@ def test_sort_filters_and_facets(hans_index):
     in_1990s = hans_index.search("总统", date_from="1990-01-01", date_to="1999-12-31", limit=100)
     assert in_1990s.total == sum(v for k, v in res.facets["year"].items() if k.startswith("199"))
     assert all(h.article.date.year < 2000 for h in in_1990s.hits)
+
+
+def test_phrases_with_stopwords_match(mem_index):
+    mem_index.add([{"id": "s", "title": "讲话", "body": "这是我们的国家的未来，也是你的和我的责任。"}])
+    for q in ['"我们的国家的未来"', '"也是你的和我的"', '"的"']:
+        assert mem_index.search(q).total == 1, q
+
+
+def test_title_match_ranks_above_body_match(mem_index):
+    body = "政府今天公布了新的预算安排，各部会将依照规划推动。"
+    mem_index.add([{"id": "body", "title": "今日要闻", "body": body + "国防预算增加。"},
+                   {"id": "title", "title": "国防预算增加", "body": body + "国防预算增加。"}])
+    assert [h.id for h in mem_index.search("国防预算").hits] == ["title", "body"]
+
+
+def test_cross_script_both_ways(hant_articles, hans_articles):
+    import searchlib
+
+    with searchlib.open_index(None) as hant_ix:
+        hant_ix.add(hant_articles[:40])
+        for simp, trad in zip(hans_articles[:40], hant_articles[:40]):
+            # the first six characters of the simplified title find the traditional article
+            assert str(trad["id"]) in {h.id for h in hant_ix.search(f'"{simp["title"][:6]}"', limit=50).hits}

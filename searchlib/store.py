@@ -1,0 +1,113 @@
+"""The on-disk layer: opening and creating Whoosh indexes, metadata, rebuild swaps.
+
+A searchlib index folder holds a Whoosh index plus ``searchlib.json``, which
+records what built the index (searchlib version, segmenter fingerprint,
+folding table). A rebuild writes a complete new index beside the old one
+(``DIR.rebuilding``), marks it finished, then swaps the folders; if a process
+dies between the two renames, the next open finishes (or undoes) the swap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage, RamStorage
+
+from .analysis import SegmenterProfile
+from .errors import IndexCorruptError, IndexExistsError, IndexNotFoundError
+from .schema import news_schema
+
+__all__ = ["open_whoosh", "create_whoosh", "read_meta", "write_meta", "swap_in", "rebuild_folder",
+           "META_FILE"]
+
+META_FILE = "searchlib.json"
+_DONE = "REBUILD_COMPLETE"
+
+
+def rebuild_folder(path: str) -> Path:
+    return Path(path + ".rebuilding")
+
+
+def _old_folder(path: str) -> Path:
+    return Path(path + ".replaced")
+
+
+def _recover(folder: Path) -> None:
+    """Finish or undo a rebuild swap that a dead process left half done."""
+    new, old = rebuild_folder(str(folder)), _old_folder(str(folder))
+    if not folder.exists() and old.exists():
+        if (new / _DONE).exists():
+            os.replace(new, folder)
+        else:
+            os.replace(old, folder)
+    if folder.exists() and old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def create_whoosh(path: str | None, profile: SegmenterProfile) -> windex.Index:
+    """A new, empty index (in memory when ``path`` is None).
+
+    Raises:
+        IndexExistsError: ``path`` exists and is not an empty folder.
+    """
+    schema = news_schema(profile)
+    if path is None:
+        return RamStorage().create_index(schema)
+    folder = Path(path)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise IndexExistsError(str(folder), "it is not an empty folder; pick a new or empty one")
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileStorage(str(folder)).create_index(schema)
+
+
+def open_whoosh(path: str) -> windex.Index:
+    """Open the index in folder ``path``.
+
+    Raises:
+        IndexNotFoundError: there is none.
+        IndexCorruptError: its files cannot be read.
+    """
+    folder = Path(path)
+    _recover(folder)
+    if not (folder.is_dir() and windex.exists_in(str(folder))):
+        raise IndexNotFoundError(str(folder), "create one with open_index(path, create=True) "
+                                 "or `searchlib ingest --index PATH FILES...`")
+    try:
+        return windex.open_dir(str(folder))
+    except Exception as exc:  # whoosh raises many types for damaged files
+        raise IndexCorruptError(str(folder), f"{type(exc).__name__}: {exc}") from exc
+
+
+def read_meta(ix: windex.Index) -> dict[str, Any] | None:
+    storage = ix.storage
+    if not storage.file_exists(META_FILE):
+        return None
+    with storage.open_file(META_FILE) as f:
+        try:
+            meta: dict[str, Any] = json.loads(f.read().decode("utf-8"))
+        except ValueError:
+            return None
+    return meta
+
+
+def write_meta(ix: windex.Index, meta: dict[str, Any]) -> None:
+    data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+    with ix.storage.create_file(META_FILE) as f:
+        f.write(data)
+
+
+def swap_in(path: str) -> None:
+    """Replace the index folder ``path`` with its finished rebuild."""
+    folder, new, old = Path(path), rebuild_folder(path), _old_folder(path)
+    (new / _DONE).touch()
+    if old.exists():
+        shutil.rmtree(old)
+    os.replace(folder, old)
+    os.replace(new, folder)
+    (folder / _DONE).unlink()
+    shutil.rmtree(old, ignore_errors=True)
