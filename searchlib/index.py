@@ -8,7 +8,8 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ from .errors import (AnalysisMismatchWarning, IndexLockedError, IndexNotFoundErr
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
+from .pipeline import CHUNK_BYTES, Committer, default_workers
+from .writer import FastSegmentWriter
 from .query import QueryPlan, compile_query, parse
-from .schema import FACET_FIELDS, content_digest, from_stored, to_document
+from .schema import FACET_FIELDS, content_digest, from_stored
 from .store import create_whoosh, open_whoosh, read_meta, rebuild_folder, swap_in, write_meta
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
@@ -208,11 +211,12 @@ class NewsIndex:
 
     def _writer(self) -> Any:
         try:
-            return self._ix.writer(timeout=self.lock_timeout, limitmb=256)
+            return FastSegmentWriter(self._ix, timeout=self.lock_timeout)
         except windex.LockError:
             raise IndexLockedError(self.path or ":memory:", self.lock_timeout) from None
 
-    def add(self, articles: Iterable[Article | Mapping[str, Any]], *, strict: bool = False) -> IngestReport:
+    def add(self, articles: Iterable[Article | Mapping[str, Any]], *, strict: bool = False,
+            workers: int | None = None) -> IngestReport:
         """Add or update articles given as :class:`Article` objects or dicts.
 
         An article whose id is already indexed is updated if its text changed
@@ -224,10 +228,11 @@ class NewsIndex:
             IngestError: with ``strict``, at the first invalid record.
             IndexLockedError: another writer holds the index.
         """
-        return self._ingest(records_from_objects(articles), strict=strict)
+        return self._ingest(records_from_objects(articles), strict=strict, workers=workers)
 
     def ingest(self, paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
-               strict: bool = False, progress: ProgressFn | None = None) -> IngestReport:
+               strict: bool = False, progress: ProgressFn | None = None,
+               workers: int | None = None) -> IngestReport:
         """Ingest files and folders: raw crawled text, JSONL, JSON, CSV, and .gz of each.
 
         Args:
@@ -235,22 +240,27 @@ class NewsIndex:
             strict: stop at the first bad input (raising IngestError) instead
                 of reporting it and going on.
             progress: called as ``progress(articles_done, bytes_read)``.
+            workers: processes that analyse and write (default: one per core;
+                inputs under a few MB are done in this process).
 
         Returns:
             What was added, updated, left unchanged, skipped and why anything failed.
         """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return self._ingest(iter_records(paths), strict=strict, progress=progress)
+        return self._ingest(iter_records(paths), strict=strict, progress=progress, workers=workers)
 
     def _ingest(self, records: Iterable[Record], *, strict: bool,
-                progress: ProgressFn | None = None) -> IngestReport:
+                progress: ProgressFn | None = None, workers: int | None = None) -> IngestReport:
         tally = _Tally()
         started = time.perf_counter()
-        with self._write_lock:
+        with self._write_lock, self._locked():
+            committer = Committer(self._ix, self.path, workers or default_workers())
             searcher = self._ix.searcher()
-            writer = None
-            pending: set[str] = set()  # ids written since the last commit
+            chunk: list[tuple[Article, str]] = []
+            replaced: list[str] = []
+            size = 0
+            uncommitted: set[str] = set()  # ids written in chunks not committed yet
             try:
                 for rec in records:
                     tally.bytes += rec.size
@@ -269,26 +279,41 @@ class NewsIndex:
                     action = tally.classify(article.id, digest, searcher)
                     if action in ("unchanged", "duplicate"):
                         continue
-                    if writer is not None and (article.id in pending or len(pending) >= BATCH_DOCS):
-                        # an update must see the earlier version committed
-                        writer.commit()
-                        writer, pending = None, set()
-                    if writer is None:
-                        writer = self._writer()
-                    doc = to_document(article, digest)
-                    if action == "added":
-                        writer.add_document(**doc)
-                    else:
-                        writer.update_document(**doc)
-                    pending.add(article.id)
-                if writer is not None:
-                    writer.commit()
-                    writer = None
+                    if article.id in uncommitted:
+                        # its earlier version must be committed before it can be replaced
+                        committer.submit(chunk, replaced, last=False)
+                        committer.flush()
+                        chunk, replaced, size = [], [], 0
+                        uncommitted.clear()
+                    chunk.append((article, digest))
+                    if action == "updated":
+                        replaced.append(article.id)
+                    uncommitted.add(article.id)
+                    size += 3 * (len(article.title) + len(article.body))
+                    if size >= CHUNK_BYTES:
+                        committer.submit(chunk, replaced, last=False)
+                        chunk, replaced, size = [], [], 0
+                if chunk:
+                    committer.submit(chunk, replaced, last=True)
+                committer.finish()
+            except BaseException:
+                committer.close(kill=True)
+                raise
             finally:
-                if writer is not None:
-                    writer.cancel()
+                committer.close()
                 searcher.close()
         return tally.report(time.perf_counter() - started)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the index's write lock (shared with other processes)."""
+        lock = self._ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.1):
+            raise IndexLockedError(self.path or ":memory:", self.lock_timeout)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def delete(self, article_id: str) -> bool:
         """Delete the article with this id; True if there was one."""
@@ -319,25 +344,19 @@ class NewsIndex:
             profile = SegmenterProfile(user_words=self.profile.user_words, hmm=self.profile.hmm)
         else:
             profile = make_profile(user_words or (), user_dict)
-        with self._write_lock:
-            lock = self._ix.lock("WRITELOCK")
-            if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.1):
-                raise IndexLockedError(self.path or ":memory:", self.lock_timeout)
-            try:
-                if self.path is not None:
-                    shutil.rmtree(rebuild_folder(self.path), ignore_errors=True)
-                target = None if self.path is None else str(rebuild_folder(self.path))
-                new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout)
-                with self._ix.searcher() as old:
-                    articles = (from_stored(d) for d in old.all_stored_fields())
-                    report = new._ingest(records_from_objects(articles), strict=False)
-                new_ix = new._ix
-                new.close()
-                if self.path is not None:
-                    swap_in(self.path)
-                    new_ix = open_whoosh(self.path)
-            finally:
-                lock.release()
+        with self._write_lock, self._locked():
+            if self.path is not None:
+                shutil.rmtree(rebuild_folder(self.path), ignore_errors=True)
+            target = None if self.path is None else str(rebuild_folder(self.path))
+            new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout)
+            with self._ix.searcher() as old:
+                articles = (from_stored(d) for d in old.all_stored_fields())
+                report = new._ingest(records_from_objects(articles), strict=False)
+            new_ix = new._ix
+            new.close()
+            if self.path is not None:
+                swap_in(self.path)
+                new_ix = open_whoosh(self.path)
             self._ix = new_ix
             self.profile = profile
             self._epoch += 1

@@ -16,6 +16,7 @@ from whoosh import fields
 from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
 
 from .analysis import BigramTokenizer, SegmenterProfile, WordTokenizer, fold
+from .formats import CompactPositions
 from .models import Article
 
 __all__ = ["news_schema", "to_document", "from_stored", "content_digest",
@@ -45,16 +46,22 @@ def _folded_id() -> Any:
     return IDTokenizer() | StripFilter() | FoldFilter()
 
 
+def _text(analyzer: Any, stored: bool) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, stored=stored, phrase=True)
+    field.format = CompactPositions()
+    return field
+
+
 def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
     """The schema of a news index whose words are segmented with ``profile``."""
     words = WordTokenizer(profile or SegmenterProfile())
     grams = BigramTokenizer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=words, stored=True, phrase=True),
-        body=fields.TEXT(analyzer=words, stored=True, phrase=True),
-        title_ng=fields.TEXT(analyzer=grams, phrase=True),
-        body_ng=fields.TEXT(analyzer=grams, phrase=True),
+        title=_text(words, stored=True),
+        body=_text(words, stored=True),
+        title_ng=_text(grams, stored=False),
+        body_ng=_text(grams, stored=False),
         date=fields.DATETIME(sortable=True),
         year=fields.ID(sortable=True),
         month=fields.ID(sortable=True),

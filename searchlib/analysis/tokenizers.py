@@ -40,15 +40,15 @@ def word_spans(text: str, profile: SegmenterProfile) -> Iterator[tuple[str, int,
     """Yield ``(folded word, start, end)`` for the words (and marks) of ``text``, in order."""
     seg = fold_for_segmentation(text)
     match = fold(text)
-    segmenter = None
-    for m in _RUNS.finditer(seg):
+    runs = list(_RUNS.finditer(seg))
+    han = [m.group() for m in runs if m.lastgroup == "han"]
+    cuts = iter(get_segmenter(profile).cut_many(han) if han else ())
+    for m in runs:
         start, end = m.span()
         if m.lastgroup != "han":
             yield match[start:end], start, end
             continue
-        if segmenter is None:
-            segmenter = get_segmenter(profile)
-        for word in segmenter.cut(m.group()):
+        for word in next(cuts):
             stop = start + len(word)
             yield match[start:stop], start, stop
             start = stop

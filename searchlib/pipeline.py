@@ -1,0 +1,164 @@
+"""Ingest pipeline: identity decisions in this process, segments built in workers.
+
+The calling process reads records, decides what each one is (added, updated,
+unchanged, duplicate) and groups the articles to write into chunks of a few
+megabytes. Each chunk becomes one Whoosh segment, built by
+:func:`write_segment` (analysis + :class:`~searchlib.writer.FastSegmentWriter`)
+in worker processes, one per core (:mod:`searchlib.workers`). Finished segments are committed
+in input order, each commit a new index generation: a process killed at any
+moment leaves every committed chunk readable, and running the same ingest
+again completes it. While workers are writing, commits leave unknown segment
+files alone; the last commit removes whatever a dead run left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.index import TOC, clean_files
+from whoosh.writing import MERGE_SMALL, NO_MERGE
+
+from .analysis import SegmenterProfile
+from .models import Article
+from .schema import TEXT_FIELDS, to_document
+from .workers import WorkerError, WorkerPool
+from .writer import FastCodec, FastSegmentWriter, field_tokens
+
+__all__ = ["Committer", "write_segment", "analyse", "CHUNK_BYTES", "default_workers"]
+
+#: Text per segment (and per worker task). Input smaller than one chunk is
+#: written in this process: worker processes take a second to start.
+CHUNK_BYTES = 6 << 20
+
+Chunk = list[tuple[Article, str]]
+
+
+def default_workers() -> int:
+    """Worker processes for ingest: one per core, ``$SEARCHLIB_WORKERS`` overrides."""
+    env = os.environ.get("SEARCHLIB_WORKERS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+def analyse(article: Article, digest: str, profile: SegmenterProfile
+            ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """An article's Whoosh document and the token lists of its text fields."""
+    doc = to_document(article, digest)
+    tokens = {}
+    for field, grams in TEXT_FIELDS.items():
+        text = getattr(article, field)
+        tokens[field] = field_tokens("words", text, profile)
+        tokens[grams] = field_tokens("ng", text, profile)
+    return doc, tokens
+
+
+def write_segment(ix: windex.Index, segment: Any, chunk: Chunk) -> Any:
+    """Analyse ``chunk`` and write it as ``segment`` (not committed); returns the segment."""
+    writer = FastSegmentWriter(ix, _lk=False, codec=FastCodec(segment=segment))
+    profile = ix.schema["title"].analyzer.profile
+    try:
+        for article, digest in chunk:
+            writer.add_prepared(*analyse(article, digest, profile))
+        return writer._finalize_segment()
+    except BaseException:
+        writer._close_segment()
+        raise
+
+
+class Committer:
+    """Turns chunks of articles into committed segments, in order.
+
+    The caller holds the index's write lock for the whole run.
+    """
+
+    def __init__(self, ix: windex.Index, path: str | None, workers: int,
+                 on_commit: Callable[[int], None] | None = None) -> None:
+        self.ix = ix
+        self.path = path
+        self.workers = workers if path is not None else 1
+        self._parallel: bool | None = None  # decided at the first chunk
+        self._pool: WorkerPool | None = None
+        self._inflight: deque[tuple[bool, Any, list[str]]] = deque()  # (in a worker?, segment, ids)
+        self._on_commit = on_commit
+        self.segments_written = 0
+
+    def submit(self, chunk: Chunk, replaced_ids: list[str], last: bool) -> None:
+        """Queue ``chunk`` for writing; ``replaced_ids`` are ids whose old
+        versions its commit must delete; ``last`` says no chunk follows.
+        Commits what is finished."""
+        if self._parallel is None:
+            self._parallel = self.workers > 1 and not last and self._start_pool()
+        segment = FastCodec().new_segment(self.ix.storage, self.ix.indexname)
+        if self._pool is None:
+            self._inflight.append((False, write_segment(self.ix, segment, chunk), replaced_ids))
+        else:
+            self._pool.submit((segment, chunk))
+            self._inflight.append((True, None, replaced_ids))
+        # keep at most two chunks per worker in flight (bounded memory)
+        while len(self._inflight) > 2 * self.workers:
+            self._commit_oldest(1)
+
+    def _start_pool(self) -> bool:
+        try:
+            self._pool = WorkerPool(self.path, self.workers)  # type: ignore[arg-type]
+        except (OSError, WorkerError) as exc:
+            warnings.warn(f"ingesting in one process: worker processes did not start ({exc})",
+                          RuntimeWarning, stacklevel=4)
+            return False
+        return True
+
+    def flush(self) -> None:
+        """Wait for every queued chunk and commit it."""
+        self._commit_oldest(len(self._inflight))
+
+    def finish(self) -> None:
+        """Final commit: merge small segments, remove leftovers of dead runs."""
+        self.flush()
+        self._commit([], [], final=True)
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers (``kill``: at once, dropping their work)."""
+        if self._pool is not None:
+            self._pool.close(kill=kill)
+            self._pool = None
+
+    def _commit_oldest(self, n: int) -> None:
+        segments: list[Any] = []
+        replaced: list[str] = []
+        for _ in range(n):
+            in_worker, segment, ids = self._inflight.popleft()
+            if in_worker:
+                assert self._pool is not None
+                segment = self._pool.result()
+            segments.append(segment)
+            replaced += ids
+        if segments:
+            self._commit(segments, replaced, final=False)
+
+    def _commit(self, segments: list[Any], replaced: list[str], final: bool) -> None:
+        writer = FastSegmentWriter(self.ix, _lk=False)
+        try:
+            for article_id in replaced:
+                writer.delete_by_term("id", article_id)
+            kept = writer._merge_segments(MERGE_SMALL if final else NO_MERGE, None, None)
+            if writer._added:
+                kept.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            kept += segments
+            TOC(writer.schema, kept, writer.generation).write(writer.storage, writer.indexname)
+            if final:
+                clean_files(writer.storage, writer.indexname, writer.generation, kept)
+        finally:
+            if final:
+                writer._tempstorage.destroy()
+            writer.is_closed = True
+        self.segments_written += len(segments)
+        if self._on_commit:
+            self._on_commit(sum(s.doc_count() for s in segments))

@@ -1,0 +1,373 @@
+"""A faster Whoosh segment writer producing standard Whoosh (W3 codec) segments.
+
+Whoosh's own writer spends most of its time per posting: each one goes through
+Token objects, a sorting pool that pickles to temporary files, and a field
+writer that looks up a field length per posting. Here:
+
+* analysis yields each text field's token list directly (:func:`field_tokens`),
+  bypassing Token objects: exactly the terms and positions Whoosh's
+  ``field.index()`` would produce (a test checks it);
+* tokens go straight into per-term posting lists in memory (documents come in
+  docnum order, so each list is already sorted) instead of Whoosh's external
+  sort; positions are encoded once, when written, in the compact format of
+  :mod:`searchlib.formats`;
+* each term's postings are written at once, straight to W3's byte format:
+  short posting lists are inlined in the term table (Whoosh's own inlining
+  has a typo that disables it), blocks are pickled with protocol 4 rather
+  than 2, and only blocks large enough to shrink are compressed.
+
+The files are ordinary W3 segments that Whoosh's readers read as usual.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from zlib import crc32
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _lengths, _pointer
+from whoosh.util.numlists import GrowableArray
+from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+from .analysis import SegmenterProfile, bigrams, word_spans
+from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
+
+__all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]
+
+#: Fields whose postings are built from token lists; their terms stay str until written.
+TEXT_FIELDS = frozenset({"title", "body", "title_ng", "body_ng"})
+INLINE_LIMIT = 12
+COMPRESS_MIN = 96
+#: Whoosh pickles postings with protocol 2, which stores every bytes value
+#: through a codecs call; its readers unpickle any protocol, and protocol 4
+#: writes (and reads) those postings several times faster and smaller.
+PICKLE_PROTOCOL = 4
+
+
+def field_tokens(kind: str, text: str, profile: SegmenterProfile) -> list[str]:
+    """The terms of a words (``kind="words"``) or bigram field value, the
+    i-th at position i: what Whoosh's ``field.index(text)`` would index with
+    searchlib's tokenizers (a test checks it)."""
+    if kind == "words":
+        return [w for w, _, _ in word_spans(text, profile)]
+    return [gram for gram, _ in bigrams(text)]
+
+
+_TERMINFO = W3TermInfo._struct
+_POSITIONS = CompactPositions()
+
+
+def _mini_weights(weights: list[float]) -> Any:
+    # W3's block reader: None = all 1.0, a float = all that value, else a sequence
+    first = weights[0]
+    if all(w == first for w in weights):
+        return None if first == 1 else float(first)
+    return tuple(weights)
+
+
+class _TermTable(OrderedHashWriter):  # type: ignore[misc]
+    """Whoosh's ordered hash file of term infos, written through a buffer and
+    hashed with CRC-32 (one of the hash types its reader supports)."""
+
+    def __init__(self, dbfile: Any) -> None:
+        HashWriter.__init__(self, dbfile, hashtype=1)
+        self.index = GrowableArray("H")
+        self.lastkey = emptybytes
+        self._buf = bytearray()
+        self._pos = dbfile.tell()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        pos = self._pos
+        record = _lengths.pack(len(key), len(value)) + key + value
+        self._buf += record
+        self._pos += len(record)
+        h = crc32(key) & 0xFFFFFFFF
+        self.buckets[h & 255].append((h, pos))
+        self.index.append(pos)
+        if len(self._buf) > 1 << 20:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.dbfile.write(bytes(self._buf))
+        self._buf.clear()
+
+    def _write_hashes(self) -> None:
+        # Whoosh's layout (256 open-addressing tables of (hash, position)
+        # slots), each table packed in one go instead of a write per slot
+        dbfile = self.dbfile
+        pack = _pointer.pack
+        for entries in self.buckets:
+            self.directory.append((dbfile.tell(), 2 * len(entries)))
+            numslots = 2 * len(entries)
+            table = [(0, 0)] * numslots
+            for hashval, position in entries:
+                slot = (hashval >> 8) % numslots
+                while table[slot] != (0, 0):
+                    slot = (slot + 1) % numslots
+                table[slot] = (hashval, position)
+            dbfile.write(b"".join([pack(h, p) for h, p in table]))
+
+    def close(self) -> int:
+        self._flush()
+        return int(super().close())
+
+
+class _FastFieldWriter(W3FieldWriter):  # type: ignore[misc]
+    """Writes each term's whole posting list at once, in W3's format."""
+
+    def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
+        self._codec = codec
+        self._storage = storage
+        self._segment = segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._tindex = _TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
+
+    def add_terms(self, schema: Any, lengths: dict[str, array],
+                  terms: Iterator[tuple[str, bytes, Any, list[float] | None, list[bytes]]]) -> None:
+        """Write whole posting lists, sorted by (field name, term)."""
+        codec = self._codec
+        inline, blocklimit, comp = codec._inlinelimit, codec._blocklimit, codec._compression
+        postfile = self._postfile
+        tadd = self._tindex.add
+        fieldmap = self._fieldmap
+        lastfn = None
+        prefix = b""
+        flen: array | None = None
+        for fieldname, btext, ids, weights, values in terms:
+            if fieldname != lastfn:
+                fieldmap.setdefault(fieldname, len(fieldmap))
+                prefix = pack_ushort(fieldmap[fieldname])
+                flen = lengths.get(fieldname)
+                lastfn = fieldname
+            df = len(ids)
+            if flen is not None:
+                ls = [flen[i] for i in ids]
+                minl, maxl = length_to_byte(min(ls)), length_to_byte(max(ls))
+            else:
+                minl = maxl = 0
+            if weights is None:  # every posting weighs 1
+                head = _TERMINFO.pack(df <= inline, df, df, minl, maxl, 1.0, ids[0], ids[-1])
+            else:
+                head = _TERMINFO.pack(df <= inline, sum(weights), df, minl, maxl, max(weights),
+                                      ids[0], ids[-1])
+            if df <= inline:
+                # no weights stored means weight 1.0 for Whoosh's ListMatcher
+                tail = dumps((tuple(ids), tuple(weights or ()), tuple(values)), PICKLE_PROTOCOL)
+            else:
+                start = postfile.tell()
+                postfile.write(WHOOSH3_HEADER_MAGIC)
+                for b in range(0, df, blocklimit):
+                    _write_block(postfile, ids, weights, values, b, min(b + blocklimit, df),
+                                 flen, comp, last=b + blocklimit >= df)
+                tail = pack_long(start) + pack_int(postfile.tell() - start)
+            tadd(prefix + btext, head + tail)
+
+
+def _write_block(postfile: Any, ids: Any, weights: list[float] | None, values: list[bytes], a: int,
+                 b: int, flen: array | None, comp: int, last: bool) -> None:
+    """One W3 posting block: a pickled (info, data) pair, data compressed if it pays."""
+    bids = ids[a:b]
+    bweights = weights[a:b] if weights is not None else None
+    deltas = [bids[0]] + [bids[i] - bids[i - 1] for i in range(1, len(bids))]
+    data = dumps((tuple(deltas), _mini_weights(bweights) if bweights else None, tuple(values[a:b])),
+                 PICKLE_PROTOCOL)
+    level = comp if len(data) >= COMPRESS_MIN else 0
+    if level:
+        data = zlib.compress(data, level)
+    if flen is not None:
+        ls = [flen[i] for i in bids]
+        minl, maxl = length_to_byte(min(ls)), length_to_byte(max(ls))
+    else:
+        minl = maxl = 0
+    info = dumps((len(bids), bids[-1], max(bweights) if bweights else 1.0, level, minl, maxl),
+                 PICKLE_PROTOCOL)
+    size = len(info) + len(data)
+    postfile.write_int(-size if last else size)
+    postfile.write(info)
+    postfile.write(data)
+
+
+class FastCodec(W3Codec):  # type: ignore[misc]
+    """Whoosh's W3 codec with the faster field writer above.
+
+    ``segment``: a segment made beforehand (by the process that will commit
+    it) for the next writer to fill, so that process knows its name.
+    """
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3,
+                 inlinelimit: int = INLINE_LIMIT, segment: Any = None) -> None:
+        super().__init__(blocklimit, compression, inlinelimit)
+        self._next_segment = segment
+
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        segment, self._next_segment = getattr(self, "_next_segment", None), None
+        return segment if segment is not None else super().new_segment(storage, indexname)
+
+    def field_writer(self, storage: Any, segment: Any) -> _FastFieldWriter:
+        return _FastFieldWriter(self, storage, segment)
+
+
+
+class _TermPool:
+    """Postings grouped per (field, term) in memory; replaces Whoosh's sorting pool.
+
+    Fields of :data:`TEXT_FIELDS` take whole token lists (:meth:`add_tokens`)
+    and keep, per term, the docnums and encoded positions; the frequency is
+    read back from the encoding when written. Their terms stay str until then
+    (str order is UTF-8 byte order, which Whoosh's term table needs). Other
+    fields take Whoosh's ``(term, freq, weight, value)`` items.
+    """
+
+    def __init__(self) -> None:
+        # term -> [docnum, value, docnum, value, ...]: one list per term
+        self.text: dict[str, dict[str, list[Any]]] = defaultdict(dict)
+        # terms occurring more than once in some document (others weigh 1 everywhere)
+        self.repeated: dict[str, set[str]] = defaultdict(set)
+        self.other: dict[str, dict[bytes, tuple[array, list[float], list[bytes]]]] = defaultdict(dict)
+        self.fieldnames: set[str] = set()
+
+    def add_tokens(self, fieldname: str, docnum: int, terms: list[str]) -> None:
+        """Add one document's field value: ``terms[i]`` is at position i."""
+        positions: dict[str, Any] = {}
+        get = positions.get
+        for pos, term in enumerate(terms):
+            p = get(term)
+            if p is None:
+                positions[term] = pos  # an int while the term occurs once
+            elif p.__class__ is int:
+                positions[term] = [p, pos]
+            else:
+                p.append(pos)
+        if len(terms) > len(_SINGLE):  # positions beyond the table: no ints
+            positions = {t: p if p.__class__ is list else [p] for t, p in positions.items()}
+        single = _SINGLE
+        fterms = self.text[fieldname]
+        fget = fterms.get
+        repeated = self.repeated[fieldname].add
+        for term, p in positions.items():
+            if p.__class__ is int:
+                value = single[p]
+            else:
+                value = encode_positions(p)
+                repeated(term)
+            entry = fget(term)
+            if entry is None:
+                fterms[term] = [docnum, value]
+            else:
+                entry += (docnum, value)
+
+    def add_items(self, fieldname: str, docnum: int, items: list[tuple[Any, ...]]) -> None:
+        """Add one document's postings for one field: ``(term, freq, weight, value)``."""
+        fterms = self.other[fieldname]
+        for term, _freq, weight, value in items:
+            entry = fterms.get(term)
+            if entry is None:
+                entry = fterms[term] = (array("I"), [], [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(value or emptybytes)
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Add one posting in Whoosh's pool form (used when merging segments)."""
+        fieldname, btext, docnum, weight, value = item
+        if fieldname not in TEXT_FIELDS:
+            self.add_items(fieldname, docnum, [(btext, 0, weight, value)])
+            return
+        fterms = self.text[fieldname]
+        term = btext.decode("utf-8")
+        if weight != 1:
+            self.repeated[fieldname].add(term)
+        entry = fterms.get(term)
+        if entry is None:
+            fterms[term] = [docnum, value or emptybytes]
+        else:
+            entry += (docnum, value or emptybytes)
+
+    def iter_terms(self) -> Iterator[tuple[str, bytes, Any, list[float], list[bytes]]]:
+        # every document (added, or copied from a reader) has a higher docnum
+        # than the ones before it, so each list is already in docnum order
+        for fieldname in sorted(set(self.text) | set(self.other)):
+            if fieldname in self.text:
+                fterms = self.text[fieldname]
+                repeated = self.repeated[fieldname]
+                for term in sorted(fterms):
+                    entry = fterms[term]
+                    values = entry[1::2]
+                    weights = frequencies(values) if term in repeated else None
+                    yield fieldname, term.encode("utf-8"), entry[0::2], weights, values
+            else:
+                oterms = self.other[fieldname]
+                for btext in sorted(oterms):
+                    ids, weights, values = oterms[btext]
+                    yield fieldname, btext, ids, weights, values
+
+    def cleanup(self) -> None:
+        self.text.clear()
+        self.repeated.clear()
+        self.other.clear()
+
+
+class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
+    """A SegmentWriter that takes pre-analysed documents (:meth:`add_prepared`)."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", FastCodec())
+        super().__init__(ix, **kwargs)
+        self.pool = _TermPool()
+
+    def add_prepared(self, doc: dict[str, Any], tokens: dict[str, list[str]]) -> None:
+        """Add a document whose text fields are already tokenized.
+
+        Args:
+            doc: field name -> value, as for ``add_document``.
+            tokens: field name -> term list from :func:`field_tokens`, for
+                fields of :data:`TEXT_FIELDS`.
+        """
+        self._check_state()
+        schema = self.schema
+        docnum = self.docnum
+        perdoc = self.perdocwriter
+        pool = self.pool
+        perdoc.start_doc(docnum)
+        for fieldname in sorted(doc):
+            value = doc[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if fieldname in tokens:
+                terms = tokens[fieldname]
+                length = len(terms)
+                pool.add_tokens(fieldname, docnum, terms)
+            elif field.indexed:
+                items = list(field.index(value))
+                if field.scorable:
+                    length = sum(item[1] for item in items)
+                pool.add_items(fieldname, docnum, items)
+            perdoc.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type is not None:
+                perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        # Field lengths per posting only feed Whoosh's block-quality shortcuts,
+        # which searchlib never uses (they change results; see index._run), so
+        # terms and blocks record none and the length columns are not re-read.
+        self.perdocwriter.close()
+        self.fieldwriter.add_terms(self.schema, {}, self.pool.iter_terms())
+        self.fieldwriter.close()
