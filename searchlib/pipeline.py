@@ -31,9 +31,10 @@ from .writer import FastCodec, FastSegmentWriter, field_tokens
 
 __all__ = ["Committer", "write_segment", "analyse", "CHUNK_BYTES", "default_workers"]
 
-#: Text per segment (and per worker task). Input smaller than one chunk is
-#: written in this process: worker processes take a second to start.
-CHUNK_BYTES = 6 << 20
+#: Text per segment (and per worker task, and per commit). Input smaller
+#: than one chunk is written in this process: workers take a second to start.
+#: ``$SEARCHLIB_CHUNK_BYTES`` overrides (smaller: more, smaller commits).
+CHUNK_BYTES = int(os.environ.get("SEARCHLIB_CHUNK_BYTES", "0") or 0) or 6 << 20
 
 Chunk = list[tuple[Article, str]]
 

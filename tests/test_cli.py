@@ -88,3 +88,27 @@ def test_console_script_runs_without_traceback(cli_index):
     bad = subprocess.run(cmd + ["search", "--index", cli_index, "(援疆"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "never closed" in bad.stderr
+
+
+def test_progress_line_shows_articles_speed_and_eta():
+    import io
+
+    from searchlib.cli import _Progress
+
+    out = io.StringIO()
+    progress = _Progress(out, total_bytes=10_000_000)
+    progress.start -= 2.0          # pretend two seconds have passed
+    progress(1234, 2_000_000)
+    line = out.getvalue()
+    assert "1,234 articles" in line and "2.0 MB" in line and "MB/s" in line and "ETA 0:0" in line
+    progress.done()
+    assert out.getvalue().endswith("\r")
+
+
+def test_no_progress_when_piped(tmp_path):
+    data = tmp_path / "n.jsonl"
+    data.write_text('{"id": "1", "title": "t", "body": "援疆"}\n', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "searchlib.cli", "ingest", "--index",
+                          str(tmp_path / "ix"), str(data)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "\r" not in out.stderr and "MB/s" not in out.stderr
+    assert out.stdout.startswith("added 1, updated 0, unchanged 0, duplicates 0, failed 0")

@@ -118,3 +118,21 @@ def test_import_does_not_load_jieba():
     code = "import searchlib, sys; print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_kind_of_bad_record_is_reported_and_the_rest_go_in(tmp_path, mem_index):
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "ok1", "title": "t", "body": "正文一"}\n'
+        '{"id": "baddate", "title": "t", "body": "正文", "date": "2017-02-30"}\n'
+        '{"id": "nobody", "title": "t"}\n'
+        '[1, 2, 3]\n'
+        '{"id": "ok2", "title": "t", "body": "正文二"}\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00\xd8" * 100)     # not text
+    (tmp_path / "c.txt").write_text("标题\n2017-13-45\n正文", encoding="utf-8")  # bad date line
+    report = mem_index.ingest(tmp_path)
+    assert report.added == 2 and mem_index.count() == 2
+    reasons = {f.source.rsplit("/", 1)[-1]: f.reason for f in report.failed}
+    assert set(reasons) == {"a.jsonl:2", "a.jsonl:3", "a.jsonl:4", "b.txt", "c.txt"}
+    assert "2017-02-30" in reasons["a.jsonl:2"] and "no body" in reasons["a.jsonl:3"]
+    assert "object" in reasons["a.jsonl:4"] and "decode" in reasons["b.txt"]
+    assert "date" in reasons["c.txt"]
