@@ -1,7 +1,7 @@
 """The ``searchlib`` command: a thin layer over the public API.
 
     searchlib ingest --index DIR PATH...
-    searchlib search --index DIR [--limit N] [--json] QUERY...
+    searchlib search --index DIR [--limit N] [--json] QUERY...   (or --related ID)
     searchlib stats  --index DIR
     searchlib rebuild --index DIR [--user-dict FILE]
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ._version import __version__
-from .errors import AnalysisMismatchWarning, SearchlibError
+from .errors import AnalysisMismatchWarning, SearchlibError, UsageError
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
 from .models import IngestReport, SearchResults, Snippet
 from .schema import FACET_FIELDS
@@ -67,9 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--category", help="only articles in this category")
     se.add_argument("--facet", action="append", choices=FACET_FIELDS, default=[],
                     help="count matches by this field (repeatable)")
+    se.add_argument("--related", metavar="ID", help="articles related to this one (no QUERY)")
     se.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
     se.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    se.add_argument("query", nargs="+", metavar="QUERY")
+    se.add_argument("query", nargs="*", metavar="QUERY")
 
     st = sub.add_parser("stats", help="describe the index")
     st.add_argument("--index", default=default_index, help=index_help)
@@ -190,10 +191,15 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     q = " ".join(args.query)
+    if bool(q) == bool(args.related):
+        raise UsageError("give either a QUERY or --related ID")
     with open_index(args.index) as ix:
-        res = ix.search(q, limit=args.limit, page=args.page, sort=args.sort,
-                        date_from=args.date_from, date_to=args.date_to, source=args.source,
-                        category=args.category, facets=tuple(args.facet))
+        if args.related:
+            res = ix.more_like_this(args.related, limit=args.limit, page=args.page)
+        else:
+            res = ix.search(q, limit=args.limit, page=args.page, sort=args.sort,
+                            date_from=args.date_from, date_to=args.date_to, source=args.source,
+                            category=args.category, facets=tuple(args.facet))
     if args.json:
         json.dump(results_to_json(res), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -236,6 +242,8 @@ def _print_results(res: SearchResults, color: bool) -> None:
         if res.suggestion:
             print(f"Did you mean: {res.suggestion}")
         return
+    if res.suggestion:
+        print(f"Did you mean: {res.suggestion}")
     what = "partial matches (no article has every term)" if res.relaxed else "results"
     print(f"{res.total:,} {what} for {res.query} (page {res.page} of {res.pages})\n")
     for h in res.hits:

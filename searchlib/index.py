@@ -23,14 +23,17 @@ from whoosh.util import filelock
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .dates import parse_date
-from .errors import (AnalysisMismatchWarning, IndexLockedError, IndexNotFoundError, IngestError,
-                     SearchlibError, UsageError)
+from .errors import (AnalysisMismatchWarning, ArticleNotFoundError, IndexLockedError,
+                     IndexNotFoundError, IngestError, SearchlibError, UsageError)
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
 from .pipeline import CHUNK_BYTES, Committer, default_workers
 from .writer import FastSegmentWriter
-from .query import QueryPlan, compile_query, parse
+from .execute import Executor
+from .related import key_terms, related
+from .suggest import suggest
+from .query import DateSpan, Match, Node, highlight_patterns, parse
 from .schema import FACET_FIELDS, content_digest, from_stored
 from .store import create_whoosh, open_whoosh, read_meta, rebuild_folder, swap_in, write_meta
 
@@ -39,6 +42,10 @@ __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 DEFAULT_INDEX = "index_data/index"
 SORTS = ("relevance", "newest", "oldest")
 try_for = filelock.try_for
+#: Fewer matches than this, and search() looks for a corrected query.
+FEW_HITS = 3
+#: Key terms that define "related" for more_like_this().
+RELATED_TERMS = 15
 #: Articles written between commits during an ingest.
 BATCH_DOCS = 1000
 ProgressFn = Callable[[int, int], None]
@@ -115,6 +122,7 @@ class NewsIndex:
         self.profile: SegmenterProfile = ix.schema["title"].analyzer.profile
         self._local = threading.local()
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
+        self._searchers_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._closed = False
         self._epoch = 0  # bumped when rebuild() swaps in a new index
@@ -134,9 +142,11 @@ class NewsIndex:
     def close(self) -> None:
         """Release the index's files. The object cannot be used afterwards."""
         self._closed = True
-        for s in list(self._searchers):
-            s.close()
-        self._searchers = weakref.WeakSet()
+        with self._searchers_lock:
+            searchers, self._searchers = list(self._searchers), weakref.WeakSet()
+        for s in searchers:
+            if not s.is_closed:
+                s.close()
 
     def _analysis_meta(self) -> dict[str, Any]:
         return {"segmenter": "jieba", "segmenter_fingerprint": self.profile.fingerprint(),
@@ -157,20 +167,30 @@ class NewsIndex:
                 f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=3)
 
     def _searcher(self) -> Searcher:
+        """This thread's searcher, renewed when the index has a new commit.
+
+        Each thread has its own (Whoosh searchers are not shared safely), and
+        a stale one is closed and replaced rather than "refreshed": Whoosh's
+        refresh closes readers it then still hands out.
+        """
         if self._closed:
             raise SearchlibError("this NewsIndex is closed")
         s: Searcher | None = getattr(self._local, "searcher", None)
-        if s is None or getattr(self._local, "epoch", None) != self._epoch:
-            s = self._ix.searcher()
-            self._local.epoch = self._epoch
+        if s is not None and self._local.epoch == self._epoch and s.up_to_date():
+            return s
+        if s is not None:
+            self._release(s)
+        s = self._ix.searcher()
+        with self._searchers_lock:
             self._searchers.add(s)
-        elif not s.up_to_date():
-            fresh = s.refresh()
-            if fresh is not s:
-                self._searchers.add(fresh)
-            s = fresh
-        self._local.searcher = s
+        self._local.searcher, self._local.epoch = s, self._epoch
         return s
+
+    def _release(self, s: Searcher) -> None:
+        with self._searchers_lock:
+            self._searchers.discard(s)
+        if not s.is_closed:
+            s.close()
 
     # ------------------------------------------------------------ reading
 
@@ -387,61 +407,86 @@ class NewsIndex:
             UsageError: an option has a bad value.
         """
         _check_options(limit, page, sort, facets)
-        plan = compile_query(parse(q), self.profile)
-        searcher = self._searcher()
-        kwargs: dict[str, Any] = {"limit": page * limit}
-        filt = _filter(date_from, date_to, source, category)
-        if filt is not None:
-            kwargs["filter"] = filt
-        if sort != "relevance":
-            kwargs["sortedby"] = [sorting.FieldFacet("date", reverse=sort == "newest"),
-                                  sorting.ScoreFacet()]
-        if facets:
-            kwargs["groupedby"] = {name: sorting.FieldFacet(name, maptype=sorting.Count)
-                                   for name in facets}
-        results = _run(searcher, plan.strict, kwargs)
-        relaxed = False
-        if results.is_empty() and plan.relaxed is not None:
-            partial = _run(searcher, plan.relaxed, kwargs)
-            if not partial.is_empty():
-                results, relaxed = partial, True
-        return self._results(q, plan, results, relaxed, page, limit, facets, snippets, snippet_size)
+        node = parse(q)
+        filters = _filters(date_from, date_to, source, category)
+        ex = self._executor()
+        matches, relaxed, words = ex.run(node, filters)
+        top = ex.top(matches, page * limit, sort)[(page - 1) * limit:]
+        patterns = highlight_patterns([node] if not relaxed else [], words)
+        if relaxed:  # required parts of a relaxed query still highlight
+            patterns = highlight_patterns(_required_parts(node), words)
+        hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
+        counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
+                                    key=lambda kv: (-kv[1], kv[0]))) for name in facets}
+        suggestion = suggest(q, node, ex) if relaxed or len(matches) < FEW_HITS else None
+        return SearchResults(query=q, total=len(matches), hits=hits, page=page, limit=limit,
+                             facets=counts, suggestion=suggestion, relaxed=relaxed)
 
-    def _results(self, q: str, plan: QueryPlan, results: Any, relaxed: bool, page: int, limit: int,
-                 facets: Sequence[str], snippets: int, snippet_size: int) -> SearchResults:
-        patterns = plan.relaxed_highlight if relaxed else plan.highlight
+    def keywords(self, article_id: str, n: int = 10) -> list[str]:
+        """The article's key terms, best first, as the article writes them.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+        """
+        ex = self._executor()
+        return [surface for _, surface, _ in key_terms(self._article(article_id), ex, self.profile, n)]
+
+    def more_like_this(self, article_id: str, limit: int = 10, *, page: int = 1,
+                       snippets: int = 3, snippet_size: int = 120) -> SearchResults:
+        """Articles related to this one (not including it), best first.
+
+        Related means sharing the article's key terms (see :meth:`keywords`);
+        snippets mark those terms.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+        """
+        _check_options(limit, page, "relevance", ())
+        article = self._article(article_id)
+        ex = self._executor()
+        terms = key_terms(article, ex, self.profile, RELATED_TERMS)
+        docnum = ex.searcher.document_number(id=article.id)
+        matches = related(terms, ex, docnum)
+        deleted = ex.deleted_docs()
+        if deleted:
+            matches = {d: s for d, s in matches.items() if d not in deleted}
+        patterns = highlight_patterns([], [w for w, _, _ in terms])
+        top = ex.top(matches, page * limit)[(page - 1) * limit:]
+        hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
+        return SearchResults(query=f"related:{article.id}", total=len(matches), hits=hits,
+                             page=page, limit=limit)
+
+    def _article(self, article_id: str) -> Article:
+        article = self.get(article_id)
+        if article is None:
+            raise ArticleNotFoundError(str(article_id))
+        return article
+
+    def _hits(self, ex: Executor, top: list[tuple[int, float]], patterns: dict[str, Any],
+              first_rank: int, snippets: int, snippet_size: int) -> list[Hit]:
         hits = []
-        for rank, hit in enumerate(results[(page - 1) * limit: page * limit], (page - 1) * limit + 1):
-            article = from_stored(hit.fields())
-            score = hit.score
-            if isinstance(score, tuple):  # sorted by date, then ScoreFacet (negated score)
-                score = -score[-1]
+        for rank, (docnum, score) in enumerate(top, first_rank):
+            article = from_stored(ex.searcher.stored_fields(docnum))
             hits.append(Hit(
-                id=article.id, score=round(float(score or 0.0), 4), article=article, rank=rank,
-                snippets=tuple(make_snippets(article.body, patterns.get("body"), snippets, snippet_size)),
-                title=highlight_whole(article.title, patterns.get("title"))))
-        counts = {}
-        for name in facets:
-            groups = results.groups(name)
-            counts[name] = {_facet_key(k): int(v) for k, v in
-                            sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0]))) if k is not None}
-        return SearchResults(query=q, total=len(results), hits=hits, page=page, limit=limit,
-                             facets=counts, relaxed=relaxed)
+                id=article.id, score=round(score, 4), article=article, rank=rank,
+                snippets=tuple(make_snippets(article.body, patterns["body"], snippets, snippet_size)),
+                title=highlight_whole(article.title, patterns["title"])))
+        return hits
+
+    def _executor(self) -> Executor:
+        searcher = self._searcher()
+        ex: Executor | None = getattr(self._local, "executor", None)
+        if ex is None or ex.searcher is not searcher:
+            ex = self._local.executor = Executor(searcher, self.profile)
+        return ex
 
 
-def _run(searcher: Searcher, q: wq.Query, kwargs: dict[str, Any]) -> Any:
-    """Search without Whoosh's pruning: it drops sub-queries by score bounds
-    that are not exact (lossy field lengths, our whole-word bonus), which
-    changes the top hits with the page size. Every match is scored instead;
-    the exact total needs every match visited anyway."""
-    collector = searcher.collector(optimize=False, **kwargs)
-    node = collector
-    while node is not None:
-        if isinstance(node, ScoredCollector):
-            node.replace = 0
-        node = getattr(node, "child", None)
-    searcher.search_with_collector(q, collector)
-    return collector.results()
+def _required_parts(node: Node) -> list[Node]:
+    from .query import All, Text
+
+    parts = node.children if isinstance(node, All) else (node,)
+    return [p for p in parts if not (isinstance(p, Text) and not p.quoted
+                                     and p.fields == ("title", "body"))]
 
 
 def _facet_key(key: Any) -> str:
@@ -460,10 +505,11 @@ def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> N
         raise UsageError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
 
 
-def _filter(date_from: Any, date_to: Any, source: str | None, category: str | None) -> wq.Query | None:
+def _filters(date_from: Any, date_to: Any, source: str | None, category: str | None) -> list[Node]:
+    """The search() filter options as required query parts."""
     import datetime as dt
 
-    parts: list[wq.Query] = []
+    parts: list[Node] = []
     if date_from is not None or date_to is not None:
         try:
             lo, hi = parse_date(date_from), parse_date(date_to)
@@ -471,14 +517,12 @@ def _filter(date_from: Any, date_to: Any, source: str | None, category: str | No
             raise UsageError(str(exc)) from None
         start = dt.datetime.combine(lo, dt.time()) if type(lo) is dt.date else lo
         end = dt.datetime.combine(hi, dt.time.max) if type(hi) is dt.date else hi
-        parts.append(wq.DateRange("date", start, end))
+        parts.append(DateSpan(start, end))
     if source:
-        parts.append(wq.Term("source", fold(source.strip())))
+        parts.append(Match("source", source.strip()))
     if category:
-        parts.append(wq.Term("category", fold(category.strip())))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+        parts.append(Match("category", category.strip()))
+    return parts
 
 
 class _Tally:

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 import attrs
-from whoosh import matching
-from whoosh import query as wq
-from whoosh.query.wrappers import WrappingQuery
 
 from .analysis import SegmenterProfile, fold, word_spans
 from .analysis.stopwords import is_stopword
@@ -33,7 +30,9 @@ from .dates import parse_date
 from .errors import QuerySyntaxError
 from .schema import FILTER_FIELDS, TEXT_FIELDS
 
-__all__ = ["parse", "compile_query", "QueryPlan", "MAX_QUERY_CHARS", "MAX_DEPTH", "TITLE_BOOST"]
+__all__ = ["parse", "Node", "Text", "Match", "DateSpan", "Not", "All", "Any_", "relaxation",
+           "highlight_patterns", "bonus_for", "texts", "MAX_QUERY_CHARS", "MAX_DEPTH",
+           "TITLE_BOOST", "RELAX_MIN_WORDS", "KNOWN_FIELDS"]
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 32
@@ -312,137 +311,36 @@ def parse(q: str) -> Node:
 # ---------------------------------------------------------------- compilation
 
 
-class Bonus(WrappingQuery):  # type: ignore[misc]
-    """Adds a constant to the score of every document its child matches."""
-
-    def __init__(self, child: wq.Query, bonus: float) -> None:
-        super().__init__(child)
-        self.bonus = bonus
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Bonus) and other.child == self.child
-                and other.bonus == self.bonus)
-
-    def __hash__(self) -> int:
-        return hash(self.child) ^ hash(self.bonus)
-
-    def _rewrap(self, child: wq.Query) -> Bonus:
-        return Bonus(child, self.bonus)
-
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
-        m = self.child.matcher(searcher, context)
-        if isinstance(m, matching.NullMatcherClass):
-            return m
-        return _BonusMatcher(m, self.bonus)
+def bonus_for(node: Node) -> float:
+    """The whole-word bonus of a query: more than any text score can add up to."""
+    return 1000.0 + 100.0 * sum(len(t.text) for t in texts(node))
 
 
-class _BonusMatcher(matching.WrappingMatcher):  # type: ignore[misc]
-    def __init__(self, child, bonus: float) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(child)
-        self.bonus = bonus
-
-    def copy(self):  # type: ignore[no-untyped-def]
-        return _BonusMatcher(self.child.copy(), self.bonus)
-
-    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
-        return _BonusMatcher(newchild, self.bonus)
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-    def score(self) -> float:
-        return self.child.score() + self.bonus
+def texts(node: Node) -> Iterator[Text]:
+    """Every Text node of a tree (negated ones included)."""
+    if isinstance(node, Text):
+        yield node
+    elif isinstance(node, Not):
+        yield from texts(node.child)
+    elif isinstance(node, (All, Any_)):
+        for child in node.children:
+            yield from texts(child)
 
 
-def exact(field: str, text: str, boost: float = 1.0) -> wq.Query:
-    """Documents whose ``field`` (a bigram field) contains folded ``text``."""
-    m = fold(text)
-    if len(m) == 1:
-        return wq.Prefix(field, m, boost=boost)
-    grams = [m[i:i + 2] for i in range(len(m) - 1)]
-    if len(grams) == 1:
-        return wq.Term(field, grams[0], boost=boost)
-    return wq.Phrase(field, grams, boost=boost)
+def positive_texts(node: Node) -> Iterator[Text]:
+    """Text nodes that must or may match (not under a NOT)."""
+    if isinstance(node, Text):
+        yield node
+    elif isinstance(node, (All, Any_)):
+        for child in node.children:
+            yield from positive_texts(child)
 
 
-def _boost(field: str) -> float:
-    return TITLE_BOOST if field == "title" else 1.0
-
-
-@attrs.define
-class QueryPlan:
-    """A compiled query: what to run, what to fall back to, what to highlight.
-
-    Attributes:
-        strict: the query as written (every term must match).
-        relaxed: a ranked partial-match query to run when ``strict`` finds
-            nothing, or None when the query allows no relaxation.
-        highlight: field -> regex over folded text marking what the strict
-            query matched; ``relaxed_highlight`` the same for ``relaxed``.
+def relaxation(node: Node, profile: SegmenterProfile) -> tuple[list[str], list[Node]] | None:
+    """For a query that may fall back to partial matching: (its topical words,
+    the parts that stay required). None when it may not: the query has an OR,
+    or fewer than :data:`RELAX_MIN_WORDS` topical words in unquoted free text.
     """
-
-    strict: wq.Query
-    relaxed: wq.Query | None
-    highlight: dict[str, re.Pattern[str] | None]
-    relaxed_highlight: dict[str, re.Pattern[str] | None]
-    words: list[str]
-
-
-class _Compiler:
-    def __init__(self, profile: SegmenterProfile, bonus: float) -> None:
-        self.profile = profile
-        self.bonus = bonus
-        self.patterns: dict[str, list[str]] = {"title": [], "body": []}
-
-    def words(self, text: str) -> list[str]:
-        return [w for w, _, _ in word_spans(text, self.profile)]
-
-    def node(self, node: Node, positive: bool = True) -> wq.Query:
-        if isinstance(node, Text):
-            return self.text(node, positive)
-        if isinstance(node, Match):
-            value = node.value if node.field == "id" else fold(node.value)
-            return wq.Term(node.field, value)
-        if isinstance(node, DateSpan):
-            return wq.DateRange("date", node.start, node.end)
-        if isinstance(node, Not):
-            return wq.Not(self.node(node.child, not positive))
-        if isinstance(node, All):
-            kids = [self.node(c, positive) for c in node.children]
-            if all(isinstance(c, Not) for c in node.children):
-                kids.insert(0, wq.Every())
-            return wq.And(kids)
-        if isinstance(node, Any_):
-            return wq.Or([self.node(c, positive) for c in node.children])
-        raise TypeError(node)  # pragma: no cover
-
-    def text(self, node: Text, positive: bool) -> wq.Query:
-        words = self.words(node.text)
-        exacts = [exact(TEXT_FIELDS[f], node.text, _boost(f)) for f in node.fields]
-        whole = [self._words_query(f, words) for f in node.fields] if words else []
-        if positive:
-            for f in node.fields:  # what to highlight: the exact text
-                self.patterns[f].append(re.escape(fold(node.text)))
-        ex: wq.Query = exacts[0] if len(exacts) == 1 else wq.Or(exacts)
-        if not whole:
-            return ex
-        return wq.AndMaybe(ex, Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.bonus))
-
-    def _words_query(self, field: str, words: Sequence[str]) -> wq.Query:
-        if len(words) == 1:
-            return wq.Term(field, words[0], boost=_boost(field))
-        return wq.Phrase(field, list(words), boost=_boost(field))
-
-
-def _regex(patterns: list[str]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    ordered = sorted(set(patterns), key=len, reverse=True)  # longest alternative first
-    return re.compile("|".join(ordered))
-
-
-def _free_text(node: Node) -> tuple[list[Text], list[Node]] | None:
-    """Split a plain conjunction into unquoted free text and required parts."""
     parts = node.children if isinstance(node, All) else (node,)
     free: list[Text] = []
     required: list[Node] = []
@@ -453,50 +351,29 @@ def _free_text(node: Node) -> tuple[list[Text], list[Node]] | None:
             required.append(part)
         else:
             return None
-    return free, required
+    words = list(dict.fromkeys(w for t in free for w, _, _ in word_spans(t.text, profile)
+                               if _WORDLIKE.search(w) and not is_stopword(w)))
+    if len(words) < RELAX_MIN_WORDS:
+        return None
+    return words, required
 
 
-def compile_query(node: Node, profile: SegmenterProfile) -> QueryPlan:
-    """Turn a syntax tree into a :class:`QueryPlan` for the news schema."""
-    size = sum(len(t.text) for t in _texts(node))
-    compiler = _Compiler(profile, bonus=1000.0 + 100.0 * size)
-    strict = compiler.node(node)
-    highlight = {f: _regex(p) for f, p in compiler.patterns.items()}
-    relaxed = None
-    relaxed_highlight: dict[str, re.Pattern[str] | None] = {}
-    words: list[str] = []
-    split = _free_text(node)
-    if split is not None and split[0]:
-        free, required = split
-        words = list(dict.fromkeys(w for t in free for w in compiler.words(t.text)
-                                   if _WORDLIKE.search(w) and not is_stopword(w)))
-        if len(words) >= RELAX_MIN_WORDS:
-            optional = wq.Or([_any_word(w) for w in words])
-            req = _Compiler(profile, compiler.bonus)
-            relaxed = wq.And([*(req.node(r) for r in required), optional])
-            relaxed_highlight = {f: _regex(p + [re.escape(w) for w in words])
-                                 for f, p in req.patterns.items()}
-    return QueryPlan(strict, relaxed, highlight, relaxed_highlight, words)
+def highlight_patterns(nodes: Iterable[Node], words: Iterable[str] = ()) -> dict[str, re.Pattern[str] | None]:
+    """field -> regex over folded text marking what the given query parts
+    match (their exact texts) and the given words."""
+    patterns: dict[str, list[str]] = {"title": [], "body": []}
+    for node in nodes:
+        for t in positive_texts(node):
+            for f in t.fields:
+                patterns[f].append(re.escape(fold(t.text)))
+    for w in words:
+        for f in patterns:
+            patterns[f].append(re.escape(w))
+    return {f: _regex(p) for f, p in patterns.items()}
 
 
-def _any_word(word: str) -> wq.Query:
-    """One word of a relaxed query: as a word, or (at half weight) as text.
-
-    Title and body weigh the same here: in a long question, a title that
-    shares one common word with it is weak evidence (measured on DRCD:
-    MRR@10 0.916 with the title boost, 0.931 without).
-    """
-    clauses: list[wq.Query] = [wq.Term("title", word), wq.Term("body", word)]
-    if len(word) > 1:
-        clauses += [exact("title_ng", word, 0.5), exact("body_ng", word, 0.5)]
-    return wq.Or(clauses)
-
-
-def _texts(node: Node) -> Iterator[Text]:
-    if isinstance(node, Text):
-        yield node
-    elif isinstance(node, Not):
-        yield from _texts(node.child)
-    elif isinstance(node, (All, Any_)):
-        for child in node.children:
-            yield from _texts(child)
+def _regex(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    ordered = sorted(set(patterns), key=len, reverse=True)  # longest alternative first
+    return re.compile("|".join(ordered))

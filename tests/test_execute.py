@@ -1,0 +1,48 @@
+"""The bulk executor finds exactly the articles Whoosh's own evaluation of the
+same semantics finds (searchlib.whoosh_query), on real news."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from searchlib.execute import Executor
+from searchlib.query import parse
+from searchlib.whoosh_query import whoosh_query
+
+from .conftest import read_jsonl, HANS
+
+FIXED = [
+    "总统", "援疆干部", '"国家安全"', "经济 发展", "两岸 OR 大陆", "总统 -经济", "NOT 总统",
+    "(台湾 OR 中华民国) 民主", "title:总统", "body:经济", "date:1995..1996 总统", "date:..1993",
+    "source:江城日报", "的", "國家", "援疆干部在阿勒泰做了哪些工作", "台湾经济发展与两岸关系的未来展望",
+    "总统 date:2010..", "iPhone", "2017年", "“中华民国”", "经济 -date:1990..2000",
+]
+
+
+def random_queries(n, seed=5):
+    rng = random.Random(seed)
+    texts = [r["content"] for r in read_jsonl(HANS)]
+    out = []
+    while len(out) < n:
+        body = rng.choice(texts)
+        runs = re.findall(r"[\u4e00-\u9fff]{2,}", body)
+        run = rng.choice(runs)
+        k = rng.randint(1, min(6, len(run)))
+        i = rng.randrange(len(run) - k + 1)
+        piece = run[i:i + k]
+        out.append(rng.choice([piece, f'"{piece}"', f"{piece} 总统", f"{piece} -台湾", f"{piece} OR 经济"]))
+    return out
+
+
+@pytest.mark.parametrize("q", FIXED + random_queries(60))
+def test_executor_matches_whoosh(hans_index, q):
+    node = parse(q)
+    searcher = hans_index._searcher()
+    ex = Executor(searcher, hans_index.profile)
+    matches, relaxed, _ = ex.run(node)
+    wq = whoosh_query(node, hans_index.profile, relaxed=relaxed)
+    expected = {h.docnum for h in searcher.search(wq, limit=None)}
+    assert set(matches) == expected
