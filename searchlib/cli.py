@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for w in caught:
             print(f"searchlib: warning: {w.message}", file=sys.stderr)
         return status
+    except UsageError as exc:
+        print(f"searchlib: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SearchlibError as exc:
         print(f"searchlib: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

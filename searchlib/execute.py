@@ -236,12 +236,19 @@ class Executor:
         if within is not None:
             candidates &= within
         tf = {}
+        first, rest = order[0], order[1:]
+        first_off = offsets[first]
         for doc in candidates:
-            starts: set[int] | None = None
-            for i in order:
+            lists = [_decode(per_term[i][doc]) for i in order]
+            if all(len(p) == 1 for p in lists):  # the usual case: one occurrence each
+                start = lists[0][0] - first_off
+                if all(p[0] - offsets[i] == start for p, i in zip(lists[1:], rest)):
+                    tf[doc] = 1
+                continue
+            starts = {p - first_off for p in lists[0]}
+            for p, i in zip(lists[1:], rest):
                 off = offsets[i]
-                shifted = {p - off for p in _decode(per_term[i][doc])}
-                starts = shifted if starts is None else starts & shifted
+                starts.intersection_update([q - off for q in p])
                 if not starts:
                     break
             if starts:

@@ -33,7 +33,7 @@ from .writer import FastSegmentWriter
 from .execute import Executor
 from .related import key_terms, related
 from .suggest import suggest
-from .query import DateSpan, Match, Node, highlight_patterns, parse
+from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
 from .schema import FACET_FIELDS, content_digest, from_stored
 from .store import create_whoosh, open_whoosh, read_meta, rebuild_folder, swap_in, write_meta
 
@@ -418,7 +418,7 @@ class NewsIndex:
         hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
         counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
                                     key=lambda kv: (-kv[1], kv[0]))) for name in facets}
-        suggestion = suggest(q, node, ex) if relaxed or len(matches) < FEW_HITS else None
+        suggestion = suggest(q, node, ex) if _wants_suggestion(node, matches, relaxed) else None
         return SearchResults(query=q, total=len(matches), hits=hits, page=page, limit=limit,
                              facets=counts, suggestion=suggestion, relaxed=relaxed)
 
@@ -479,6 +479,14 @@ class NewsIndex:
         if ex is None or ex.searcher is not searcher:
             ex = self._local.executor = Executor(searcher, self.profile)
         return ex
+
+
+def _wants_suggestion(node: Node, matches: dict[int, float], relaxed: bool) -> bool:
+    """Nothing found, or little for a short query (typos hide in short queries;
+    a long exact phrase found once is simply rare)."""
+    if relaxed or not matches:
+        return True
+    return len(matches) < FEW_HITS and all(len(fold(t.text)) <= 4 for t in positive_texts(node))
 
 
 def _required_parts(node: Node) -> list[Node]:

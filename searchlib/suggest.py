@@ -20,7 +20,7 @@ __all__ = ["suggest"]
 #: A correction must occur in this many times as many articles as the term
 #: it replaces (in at least one when the term occurs in none).
 FACTOR = 10
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 24
 _FIELD = "body_ng"
 
 

@@ -53,14 +53,14 @@ def test_stats(cli_index, capsys):
     assert info["articles"] == 1 and info["sources"] == {"江城日报": 1}
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["search", '"援疆'], "never closed"),
-    (["search", "foo:bar"], "unknown field"),
-    (["search", "--limit", "0", "援疆"], "limit must be"),
+@pytest.mark.parametrize("argv, message, status", [
+    (["search", '"援疆'], "never closed", 1),
+    (["search", "foo:bar"], "unknown field", 1),
+    (["search", "--limit", "0", "援疆"], "limit must be", 2),
 ])
-def test_errors_are_one_line_and_nonzero(cli_index, capsys, argv, message):
+def test_errors_are_one_line_and_nonzero(cli_index, capsys, argv, message, status):
     argv = argv[:1] + ["--index", cli_index] + argv[1:]
-    assert main(argv) == 1
+    assert main(argv) == status
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("searchlib: error: ") and message in err
 

@@ -49,5 +49,5 @@ def test_quickstart_builds_the_sample_index_and_prints_highlighted_results(tmp_p
 def test_readme_python_example_runs(tmp_path):
     block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
     block = block.replace('"index_data/index"', repr(str(tmp_path / "ix")))
-    block = block.replace('"index_data/samples/"', repr(str(ROOT / "index_data" / "samples" / "raw")))
+    block = block.replace('"index_data/samples/"', repr(str(ROOT / "index_data" / "samples")))
     exec(compile(block, "README.md", "exec"), {})
