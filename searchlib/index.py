@@ -23,8 +23,8 @@ from whoosh.util import filelock
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .dates import parse_date
-from .errors import (AnalysisMismatchWarning, ArticleNotFoundError, IndexLockedError,
-                     IndexNotFoundError, IngestError, SearchlibError, UsageError)
+from .errors import (AnalysisMismatchWarning, ArticleNotFoundError, IndexExistsError,
+                     IndexLockedError, IndexNotFoundError, IngestError, SearchlibError, UsageError)
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
@@ -35,7 +35,8 @@ from .related import key_terms, related
 from .suggest import suggest
 from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
 from .schema import FACET_FIELDS, content_digest, from_stored
-from .store import create_whoosh, open_whoosh, read_meta, rebuild_folder, swap_in, write_meta
+from .store import (HOLDER_FILE, clear_holder, create_whoosh, open_whoosh, read_holder, read_meta,
+                    rebuild_folder, swap_in, write_holder, write_meta)
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
@@ -229,12 +230,6 @@ class NewsIndex:
 
     # ------------------------------------------------------------ writing
 
-    def _writer(self) -> Any:
-        try:
-            return FastSegmentWriter(self._ix, timeout=self.lock_timeout)
-        except windex.LockError:
-            raise IndexLockedError(self.path or ":memory:", self.lock_timeout) from None
-
     def add(self, articles: Iterable[Article | Mapping[str, Any]], *, strict: bool = False,
             workers: int | None = None) -> IngestReport:
         """Add or update articles given as :class:`Article` objects or dicts.
@@ -326,21 +321,29 @@ class NewsIndex:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the index's write lock (shared with other processes)."""
+        """Hold the index's write lock (shared with other processes).
+
+        The lock is an OS file lock, released when its holder dies, so a
+        killed writer never blocks the next one; while held, a note says who
+        holds it, for the error another writer gets after ``lock_timeout``.
+        """
         lock = self._ix.lock("WRITELOCK")
-        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.1):
-            raise IndexLockedError(self.path or ":memory:", self.lock_timeout)
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
+            raise IndexLockedError(self.path or ":memory:", self.lock_timeout,
+                                   read_holder(self._ix))
         try:
+            write_holder(self._ix)
             yield
         finally:
+            clear_holder(self._ix)
             lock.release()
 
     def delete(self, article_id: str) -> bool:
         """Delete the article with this id; True if there was one."""
-        with self._write_lock:
+        with self._write_lock, self._locked():
             if self._searcher().document_number(id=str(article_id)) is None:
                 return False
-            writer = self._writer()
+            writer = FastSegmentWriter(self._ix, _lk=False)
             writer.delete_by_term("id", str(article_id))
             writer.commit()
             return True
@@ -381,6 +384,23 @@ class NewsIndex:
             self.profile = profile
             self._epoch += 1
         return report
+
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        """Copy the index to folder ``dest`` (new or empty), consistently: the
+        write lock is held meanwhile, so no commit happens half-copied.
+
+        Raises:
+            IndexExistsError: ``dest`` holds other files.
+            IndexLockedError: a writer kept the lock past ``lock_timeout``.
+        """
+        if self.path is None:
+            raise UsageError("an index in memory has no files to back up")
+        target = Path(dest)
+        if target.exists() and any(target.iterdir()):
+            raise IndexExistsError(str(target), "it is not an empty folder")
+        with self._write_lock, self._locked():
+            shutil.copytree(self.path, target, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.tmp", "*_WRITELOCK", HOLDER_FILE))
 
     # ------------------------------------------------------------ searching
 

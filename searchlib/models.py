@@ -53,6 +53,11 @@ def _id(value: object) -> str:
     return text
 
 
+#: Longest title and body accepted (characters): far above any news article,
+#: low enough that one runaway record cannot exhaust an ingest's memory.
+MAX_CHARS = {"title": 10_000, "body": 5_000_000}
+
+
 def _text(name: str, required: bool):  # type: ignore[no-untyped-def]
     def convert(value: object) -> str:
         if value is None:
@@ -61,6 +66,9 @@ def _text(name: str, required: bool):  # type: ignore[no-untyped-def]
             raise InvalidArticleError(f"{name} must be a string, not {type(value).__name__}", name)
         if required and not value.strip():
             raise InvalidArticleError(f"{name} is missing or empty", name)
+        if len(value) > MAX_CHARS[name]:
+            raise InvalidArticleError(f"{name} is {len(value):,} characters long; "
+                                      f"the limit is {MAX_CHARS[name]:,}", name)
         return value
     return convert
 

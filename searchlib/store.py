@@ -23,9 +23,10 @@ from .errors import IndexCorruptError, IndexExistsError, IndexNotFoundError
 from .schema import news_schema
 
 __all__ = ["open_whoosh", "create_whoosh", "read_meta", "write_meta", "swap_in", "rebuild_folder",
-           "META_FILE"]
+           "write_holder", "read_holder", "clear_holder", "META_FILE"]
 
 META_FILE = "searchlib.json"
+HOLDER_FILE = "searchlib.lock-holder"
 _DONE = "REBUILD_COMPLETE"
 
 
@@ -99,6 +100,37 @@ def write_meta(ix: windex.Index, meta: dict[str, Any]) -> None:
     data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
     with ix.storage.create_file(META_FILE) as f:
         f.write(data)
+
+
+def write_holder(ix: windex.Index) -> None:
+    """Note who holds the write lock (process, host, command, since when)."""
+    import datetime as dt
+    import socket
+    import sys
+
+    note = {"pid": os.getpid(), "host": socket.gethostname(),
+            "command": " ".join(sys.argv[:3]) or "python",
+            "since": dt.datetime.now().isoformat(timespec="seconds")}
+    with ix.storage.create_file(HOLDER_FILE) as f:
+        f.write(json.dumps(note).encode("utf-8"))
+
+
+def clear_holder(ix: windex.Index) -> None:
+    try:
+        ix.storage.delete_file(HOLDER_FILE)
+    except (OSError, KeyError):
+        pass
+
+
+def read_holder(ix: windex.Index) -> str:
+    """Who holds the write lock, in words ("" when unknown)."""
+    try:
+        with ix.storage.open_file(HOLDER_FILE) as f:
+            note = json.loads(f.read().decode("utf-8"))
+    except (OSError, KeyError, ValueError):
+        return ""
+    return (f"process {note.get('pid')} on {note.get('host')} ({note.get('command')}) "
+            f"since {note.get('since')}")
 
 
 def swap_in(path: str) -> None:

@@ -71,3 +71,50 @@ def test_sigkill_during_ingest_then_rerun(tmp_path, workers):
         live = {s.segment_id() for s in ix._ix._segments()}
     segs = {f.rsplit(".", 1)[0] for f in os.listdir(index) if f.endswith(".seg")}
     assert segs == live
+
+
+@pytest.mark.slow
+def test_many_kills_at_random_moments(tmp_path):
+    """24 SIGKILLs at random moments of repeated ingests (reading, analysing in
+    workers, committing, merging small segments); after each the index opens
+    and every committed article is whole; a last run completes the ingest."""
+    import random
+
+    path, rows = feed(tmp_path)
+    index = tmp_path / "ix"
+    rng = random.Random(2026)
+    kills = 0
+    committed_after: list[int] = []
+    for _ in range(80):
+        if kills >= 24:
+            break
+        env = dict(os.environ, PYTHONPATH=str(ROOT),
+                   SEARCHLIB_CHUNK_BYTES=str(rng.choice([20_000, 60_000, 150_000])),
+                   SEARCHLIB_WORKERS=rng.choice(["1", "2"]))
+        proc = subprocess.Popen(ingest_cmd(index, path), env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.6))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if index.exists() and generation(index) >= 0:
+            with searchlib.open_index(index) as ix:
+                ids = ix.ids()
+                for article_id in rng.sample(ids, min(30, len(ids))):
+                    assert ix.get(article_id).body == rows[article_id]["content"]
+                committed_after.append(len(ids))
+        if len(committed_after) > 2 and committed_after[-1] == len(rows):
+            # everything got in: start again from an empty index, to keep killing mid-ingest
+            import shutil
+
+            shutil.rmtree(index)
+    assert kills >= 24
+    rerun = subprocess.run(ingest_cmd(index, path), env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    with searchlib.open_index(index) as ix:
+        assert sorted(ix.ids()) == sorted(rows)
+        live = {s.segment_id() for s in ix._ix._segments()}
+    assert {f.rsplit(".", 1)[0] for f in os.listdir(index) if f.endswith(".seg")} == live
+    print(f"{kills} kills survived; committed articles after each: {committed_after}")

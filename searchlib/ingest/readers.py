@@ -146,16 +146,20 @@ def read_jsonl(path: str, stream: IO[bytes]) -> Iterator[Record]:
 
 
 def _binary_lines(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
-    buf = head
-    while True:
-        *complete, buf = buf.split(b"\n")
-        yield from complete
+    """Lines of a byte stream, in linear time however long a line is."""
+    pending: list[bytes] = []  # pieces of a line not finished yet
+    chunk = head
+    while chunk:
+        *complete, rest = chunk.split(b"\n")
+        if complete:
+            yield b"".join([*pending, complete[0]])
+            yield from complete[1:]
+            pending = []
+        if rest:
+            pending.append(rest)
         chunk = stream.read(_CHUNK)
-        if not chunk:
-            break
-        buf += chunk
-    if buf:
-        yield buf
+    if pending:
+        yield b"".join(pending)
 
 
 def read_json(path: str, stream: IO[bytes]) -> Iterator[Record]:
