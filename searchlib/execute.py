@@ -31,8 +31,18 @@ from whoosh.util.numeric import byte_to_length
 
 from .analysis import SegmenterProfile, fold, word_spans
 from .formats import CompactPositions
-from .query import (TITLE_BOOST, All, Any_, DateSpan, Match, Node, Not, Text, bonus_for,
-                    relaxation)
+from .query import (
+    TITLE_BOOST,
+    All,
+    Any_,
+    DateSpan,
+    Match,
+    Node,
+    Not,
+    Text,
+    bonus_for,
+    relaxation,
+)
 from .schema import TEXT_FIELDS
 
 __all__ = ["Executor", "Matches"]
@@ -196,6 +206,11 @@ class Executor:
             self._cached_postings -= sum(len(part[2]) for part in old)
         return out
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Documents containing ``term`` (from the term tables; no postings read)."""
+        btext = term.encode("utf-8")
+        return sum(reader.doc_frequency(field, btext) for reader, _ in self.leaves)
+
     def _prefix_terms(self, field: str, prefix: str) -> list[str]:
         terms: set[str] = set()
         for reader, _ in self.leaves:
@@ -213,28 +228,27 @@ class Executor:
         offsets = step or list(range(len(terms)))
         if len(terms) == 1:
             tf: dict[int, int] = {}
-            for reader, base, ids, weights, values in self._postings(field, terms[0]):
+            for _reader, base, ids, weights, _values in self._postings(field, terms[0]):
                 for d, w in zip(ids, weights):
                     g = base + d
                     if within is None or g in within:
                         tf[g] = int(w)
             return tf
-        per_term: list[dict[int, bytes]] = []
-        for term in terms:
+        # rarest term first; stop reading posting lists once no document is left
+        order = sorted(range(len(terms)), key=lambda i: self.doc_frequency(field, terms[i]))
+        if self.doc_frequency(field, terms[order[0]]) == 0:
+            return {}
+        per_term: list[dict[int, bytes]] = [{} for _ in terms]
+        candidates: set[int] | None = set(within) if within is not None else None
+        for i in order:
             found: dict[int, bytes] = {}
-            for reader, base, ids, weights, values in self._postings(field, term):
+            for _reader, base, ids, _weights, values in self._postings(field, terms[i]):
                 found.update(zip((base + d for d in ids), values))
-            if not found:
-                return {}
-            per_term.append(found)
-        order = sorted(range(len(terms)), key=lambda i: len(per_term[i]))
-        candidates = set(per_term[order[0]])
-        for i in order[1:]:
-            candidates &= per_term[i].keys()
+            candidates = set(found) if candidates is None else candidates & found.keys()
             if not candidates:
                 return {}
-        if within is not None:
-            candidates &= within
+            per_term[i] = found
+        assert candidates is not None
         tf = {}
         first, rest = order[0], order[1:]
         first_off = offsets[first]

@@ -14,37 +14,54 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh import query as wq
-from whoosh import sorting
-from whoosh.collectors import ScoredCollector
 from whoosh.searching import Searcher
 from whoosh.util import filelock
 
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .dates import parse_date
-from .errors import (AnalysisMismatchWarning, ArticleNotFoundError, IndexExistsError,
-                     IndexLockedError, IndexNotFoundError, IngestError, SearchlibError, UsageError)
+from .errors import (
+    AnalysisMismatchWarning,
+    ArticleNotFoundError,
+    IndexExistsError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IngestError,
+    SearchlibError,
+    UsageError,
+)
+from .execute import Executor
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
 from .pipeline import CHUNK_BYTES, Committer, default_workers
-from .writer import FastSegmentWriter
-from .execute import Executor
-from .related import key_terms, related
-from .suggest import suggest
 from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
+from .related import key_terms, related
 from .schema import FACET_FIELDS, content_digest, from_stored
-from .store import (HOLDER_FILE, clear_holder, create_whoosh, open_whoosh, read_holder, read_meta,
-                    rebuild_folder, swap_in, write_holder, write_meta)
+from .store import (
+    HOLDER_FILE,
+    clear_holder,
+    create_whoosh,
+    open_whoosh,
+    read_holder,
+    read_meta,
+    rebuild_folder,
+    swap_in,
+    write_holder,
+    write_meta,
+)
+from .suggest import suggest
+from .writer import FastSegmentWriter
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
 DEFAULT_INDEX = "index_data/index"
 SORTS = ("relevance", "newest", "oldest")
 try_for = filelock.try_for
-#: Fewer matches than this, and search() looks for a corrected query.
+#: Fewer matches than this, and search() looks for a corrected query...
 FEW_HITS = 3
+#: ...if no term of it is longer than this.
+MAX_SUGGEST_CHARS = 6
 #: Key terms that define "related" for more_like_this().
 RELATED_TERMS = 15
 #: Articles written between commits during an ingest.
@@ -213,19 +230,18 @@ class NewsIndex:
 
     def stats(self) -> dict[str, Any]:
         """Size, date range, sources and analysis settings of the index."""
-        s = self._searcher()
-        every = wq.Every()
-        res = s.search(every, limit=1, groupedby={"source": sorting.FieldFacet("source", maptype=sorting.Count)})
-        sources = {_facet_key(k): int(v) for k, v in sorted(res.groups("source").items(),
-                                                              key=lambda kv: -kv[1]) if k}
-        dates = []
-        for newest in (False, True):
-            top = s.search(wq.Every("date"), limit=1, sortedby=sorting.FieldFacet("date", reverse=newest))
-            dates.append(from_stored(top[0].fields()).date.isoformat() if len(top) else None)
+        ex = self._executor()
+        everything = dict.fromkeys(ex.live_docs(), 0.0)
+        sources = dict(ex.facet_counts(everything, "source").most_common())
+        dated = ex.top(everything, 1, "oldest") + ex.top(everything, 1, "newest")
+        dates = [from_stored(ex.searcher.stored_fields(d)).date for d, _ in dated]
+        first, last = (dates[0], dates[1]) if dates and all(dates) else (None, None)
         storage = self._ix.storage
         size = sum(storage.file_length(name) for name in storage.list())
-        return {"path": self.path or ":memory:", "articles": s.doc_count(), "bytes": size,
-                "segments": len(self._ix._segments()), "first_date": dates[0], "last_date": dates[1],
+        return {"path": self.path or ":memory:", "articles": len(everything), "bytes": size,
+                "segments": len(self._ix._segments()),
+                "first_date": first.isoformat() if first else None,
+                "last_date": last.isoformat() if last else None,
                 "sources": sources, **self._analysis_meta()}
 
     # ------------------------------------------------------------ writing
@@ -502,11 +518,16 @@ class NewsIndex:
 
 
 def _wants_suggestion(node: Node, matches: dict[int, float], relaxed: bool) -> bool:
-    """Nothing found, or little for a short query (typos hide in short queries;
-    a long exact phrase found once is simply rare)."""
+    """Nothing found (or only partial matches), or little for a short query.
+
+    Typos are corrected in terms of a few characters; a long phrase or a
+    question found rarely or only in part is not a typo."""
+    lengths = [len(fold(t.text)) for t in positive_texts(node)]
+    if not lengths or max(lengths) > MAX_SUGGEST_CHARS:
+        return False
     if relaxed or not matches:
         return True
-    return len(matches) < FEW_HITS and all(len(fold(t.text)) <= 4 for t in positive_texts(node))
+    return len(matches) < FEW_HITS and max(lengths) <= 4
 
 
 def _required_parts(node: Node) -> list[Node]:
@@ -515,10 +536,6 @@ def _required_parts(node: Node) -> list[Node]:
     parts = node.children if isinstance(node, All) else (node,)
     return [p for p in parts if not (isinstance(p, Text) and not p.quoted
                                      and p.fields == ("title", "body"))]
-
-
-def _facet_key(key: Any) -> str:
-    return key.decode("utf-8") if isinstance(key, bytes) else str(key)
 
 
 def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> None:

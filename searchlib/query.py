@@ -28,7 +28,7 @@ from .analysis import SegmenterProfile, fold, word_spans
 from .analysis.stopwords import is_stopword
 from .dates import parse_date
 from .errors import QuerySyntaxError
-from .schema import FILTER_FIELDS, TEXT_FIELDS
+from .schema import FILTER_FIELDS
 
 __all__ = ["parse", "Node", "Text", "Match", "DateSpan", "Not", "All", "Any_", "relaxation",
            "highlight_patterns", "bonus_for", "texts", "MAX_QUERY_CHARS", "MAX_DEPTH",

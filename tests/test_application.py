@@ -10,7 +10,7 @@ import searchlib
 from searchlib import ArticleNotFoundError
 from searchlib.cli import main
 
-from .conftest import SAMPLES, SEED
+from .conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
