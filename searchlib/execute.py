@@ -185,7 +185,8 @@ class Executor:
 
     # ------------------------------------------------------------ postings
 
-    def _postings(self, field: str, term: str) -> list[tuple[Any, int, list[int], list[Any], list[bytes]]]:
+    def _postings(self, field: str, term: str) -> list[tuple[int, list[int], list[Any], list[bytes]]]:
+        """(docnum base, docnums, weights, values) of a term in each segment that has it."""
         key = (field, term)
         cache = self._postings_cache
         if key in cache:
@@ -197,13 +198,13 @@ class Executor:
             if (field, btext) in reader:
                 ids, weights, values = _read_postings(reader, field, btext)
                 if ids:
-                    out.append((reader, base, ids, weights, values))
-        size = sum(len(part[2]) for part in out)
+                    out.append((base, ids, weights, values))
+        size = sum(len(part[1]) for part in out)
         cache[key] = out
         self._cached_postings += size
         while self._cached_postings > POSTINGS_CACHE and len(cache) > 1:
             _, old = cache.popitem(last=False)
-            self._cached_postings -= sum(len(part[2]) for part in old)
+            self._cached_postings -= sum(len(part[1]) for part in old)
         return out
 
     def doc_frequency(self, field: str, term: str) -> int:
@@ -228,7 +229,7 @@ class Executor:
         offsets = step or list(range(len(terms)))
         if len(terms) == 1:
             tf: dict[int, int] = {}
-            for _reader, base, ids, weights, _values in self._postings(field, terms[0]):
+            for base, ids, weights, _values in self._postings(field, terms[0]):
                 for d, w in zip(ids, weights):
                     g = base + d
                     if within is None or g in within:
@@ -242,7 +243,7 @@ class Executor:
         candidates: set[int] | None = set(within) if within is not None else None
         for i in order:
             found: dict[int, bytes] = {}
-            for _reader, base, ids, _weights, values in self._postings(field, terms[i]):
+            for base, ids, _weights, values in self._postings(field, terms[i]):
                 found.update(zip((base + d for d in ids), values))
             candidates = set(found) if candidates is None else candidates & found.keys()
             if not candidates:

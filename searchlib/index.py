@@ -35,7 +35,7 @@ from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
 from .pipeline import CHUNK_BYTES, Committer, default_workers
-from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
+from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts, relaxation
 from .related import key_terms, related
 from .schema import FACET_FIELDS, content_digest, from_stored
 from .store import (
@@ -64,8 +64,6 @@ FEW_HITS = 3
 MAX_SUGGEST_CHARS = 6
 #: Key terms that define "related" for more_like_this().
 RELATED_TERMS = 15
-#: Articles written between commits during an ingest.
-BATCH_DOCS = 1000
 ProgressFn = Callable[[int, int], None]
 
 
@@ -448,9 +446,10 @@ class NewsIndex:
         ex = self._executor()
         matches, relaxed, words = ex.run(node, filters)
         top = ex.top(matches, page * limit, sort)[(page - 1) * limit:]
-        patterns = highlight_patterns([node] if not relaxed else [], words)
-        if relaxed:  # required parts of a relaxed query still highlight
-            patterns = highlight_patterns(_required_parts(node), words)
+        if relaxed:  # the words, and the parts a relaxed query still requires
+            patterns = highlight_patterns(relaxation(node, self.profile)[1], words)  # type: ignore[index]
+        else:
+            patterns = highlight_patterns([node])
         hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
         counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
                                     key=lambda kv: (-kv[1], kv[0]))) for name in facets}
@@ -528,14 +527,6 @@ def _wants_suggestion(node: Node, matches: dict[int, float], relaxed: bool) -> b
     if relaxed or not matches:
         return True
     return len(matches) < FEW_HITS and max(lengths) <= 4
-
-
-def _required_parts(node: Node) -> list[Node]:
-    from .query import All, Text
-
-    parts = node.children if isinstance(node, All) else (node,)
-    return [p for p in parts if not (isinstance(p, Text) and not p.quoted
-                                     and p.fields == ("title", "body"))]
 
 
 def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import warnings
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from whoosh import index as windex
@@ -78,16 +77,13 @@ class Committer:
     The caller holds the index's write lock for the whole run.
     """
 
-    def __init__(self, ix: windex.Index, path: str | None, workers: int,
-                 on_commit: Callable[[int], None] | None = None) -> None:
+    def __init__(self, ix: windex.Index, path: str | None, workers: int) -> None:
         self.ix = ix
         self.path = path
         self.workers = workers if path is not None else 1
         self._parallel: bool | None = None  # decided at the first chunk
         self._pool: WorkerPool | None = None
         self._inflight: deque[tuple[bool, Any, list[str]]] = deque()  # (in a worker?, segment, ids)
-        self._on_commit = on_commit
-        self.segments_written = 0
 
     def submit(self, chunk: Chunk, replaced_ids: list[str], last: bool) -> None:
         """Queue ``chunk`` for writing; ``replaced_ids`` are ids whose old
@@ -160,6 +156,3 @@ class Committer:
             if final:
                 writer._tempstorage.destroy()
             writer.is_closed = True
-        self.segments_written += len(segments)
-        if self._on_commit:
-            self._on_commit(sum(s.doc_count() for s in segments))

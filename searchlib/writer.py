@@ -237,7 +237,6 @@ class _TermPool:
         # terms occurring more than once in some document (others weigh 1 everywhere)
         self.repeated: dict[str, set[str]] = defaultdict(set)
         self.other: dict[str, dict[bytes, tuple[array, list[float], list[bytes]]]] = defaultdict(dict)
-        self.fieldnames: set[str] = set()
 
     def add_tokens(self, fieldname: str, docnum: int, terms: list[str]) -> None:
         """Add one document's field value: ``terms[i]`` is at position i."""

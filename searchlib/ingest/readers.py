@@ -109,13 +109,20 @@ def _format_of(path: Path) -> str | None:
     return FORMATS.get(suffixes[-1]) if suffixes else None
 
 
-def read_jsonl(path: str, stream: IO[bytes]) -> Iterator[Record]:
-    """One article per line; blank lines are skipped."""
+def _head(path: str, stream: IO[bytes]) -> tuple[bytes, str | None, Record | None]:
+    """The first bytes of a stream and their encoding, or the failure to report."""
     head = stream.read(_CHUNK)
     try:
-        encoding = sniff_encoding(head)
+        return head, sniff_encoding(head), None
     except EncodingError as exc:
-        yield Record(path, None, error=f"cannot decode: {exc}", size=len(head))
+        return head, None, Record(path, None, error=f"cannot decode: {exc}", size=len(head))
+
+
+def read_jsonl(path: str, stream: IO[bytes]) -> Iterator[Record]:
+    """One article per line; blank lines are skipped."""
+    head, encoding, failure = _head(path, stream)
+    if encoding is None:
+        yield failure  # type: ignore[misc]
         return
     if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
         data = head + stream.read()
@@ -191,11 +198,9 @@ def read_json(path: str, stream: IO[bytes]) -> Iterator[Record]:
 
 def read_csv(path: str, stream: IO[bytes]) -> Iterator[Record]:
     """CSV with a header row naming the fields (``id,title,body,date,...``)."""
-    head = stream.read(_CHUNK)
-    try:
-        encoding = sniff_encoding(head)
-    except EncodingError as exc:
-        yield Record(path, None, error=f"cannot decode: {exc}", size=len(head))
+    head, encoding, failure = _head(path, stream)
+    if encoding is None:
+        yield failure  # type: ignore[misc]
         return
     text = io.TextIOWrapper(_Prefixed(head, stream), encoding=encoding, errors="strict", newline="")
     reader = csv.DictReader(text)
