@@ -169,13 +169,20 @@ def _binary_lines(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def read_json(path: str, stream: IO[bytes]) -> Iterator[Record]:
-    """A JSON array of articles, a single article object, or JSON Lines."""
+def _whole(path: str, stream: IO[bytes]) -> tuple[bytes, str | None, Record | None]:
+    """A whole (small) file as text, or the failure to report."""
     data = stream.read()
     try:
-        text, _ = decode(data)
+        return data, decode(data)[0], None
     except EncodingError as exc:
-        yield Record(path, None, error=f"cannot decode: {exc}", size=len(data))
+        return data, None, Record(path, None, error=f"cannot decode: {exc}", size=len(data))
+
+
+def read_json(path: str, stream: IO[bytes]) -> Iterator[Record]:
+    """A JSON array of articles, a single article object, or JSON Lines."""
+    data, text, failure = _whole(path, stream)
+    if text is None:
+        yield failure  # type: ignore[misc]
         return
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped.startswith("["):
@@ -247,11 +254,9 @@ class _Prefixed(io.RawIOBase):
 
 def read_raw(path: str, stream: IO[bytes]) -> Iterator[Record]:
     """One raw crawled article per file (see :mod:`.rawtext`)."""
-    data = stream.read()
-    try:
-        text, _ = decode(data)
-    except EncodingError as exc:
-        yield Record(path, None, error=f"cannot decode: {exc}", size=len(data))
+    data, text, failure = _whole(path, stream)
+    if text is None:
+        yield failure  # type: ignore[misc]
         return
     try:
         yield Record(path, None, parse_raw_article(text), size=len(data))
