@@ -112,3 +112,23 @@ def test_no_progress_when_piped(tmp_path):
                           str(tmp_path / "ix"), str(data)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "\r" not in out.stderr and "MB/s" not in out.stderr
     assert out.stdout.startswith("added 1, updated 0, unchanged 0, duplicates 0, failed 0")
+
+
+def test_search_options_on_the_command_line(tmp_path, capsys):
+    from .conftest import SAMPLES
+
+    index = str(tmp_path / "ix")
+    assert main(["ingest", "--index", index, "-q", str(SAMPLES)]) == 0
+    capsys.readouterr()
+    args = ["search", "--index", index, "--json", "国防"]
+    assert main(args + ["--sort", "oldest", "--limit", "5", "--page", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    dates = [h["date"] for h in out["hits"]]
+    assert out["page"] == 2 and len(dates) == 5 and dates == sorted(dates)
+    assert main(args + ["--from", "2026-03-01", "--to", "2026-03-31", "--facet", "month",
+                        "--facet", "year"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["facets"]["month"] == {"2026-03": out["total"]} and out["facets"]["year"] == {"2026": out["total"]}
+    assert main(["search", "--index", index, "--json", "--source", "江城日报", "援疆"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["total"] == 1 and out["hits"][0]["source"] == "江城日报"

@@ -90,3 +90,13 @@ def test_query_mode_segments_like_index_mode():
     index = [t.text for t in WordTokenizer()(text, mode="index")]
     query = [t.text for t in WordTokenizer()(text, mode="query")]
     assert index == query
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=()), max_size=60))
+def test_offsets_hold_on_any_text_even_lone_surrogates(text):
+    for tok in WordTokenizer()(text, positions=True, chars=True):
+        assert fold(text[tok.startchar:tok.endchar]) == tok.text
+    for tok in BigramTokenizer()(text, positions=True, chars=True):
+        assert fold(text[tok.startchar:tok.endchar]) == tok.text.rstrip(END)
+        tok.text.encode("utf-8")  # every term can be stored
