@@ -387,11 +387,14 @@ class Executor:
 
     # ------------------------------------------------------------ whole queries
 
-    def run(self, node: Node, filters: Iterable[Node] = ()) -> tuple[Matches, bool, list[str]]:
-        """(matches, relaxed?, relaxed words) for a query with extra required filters.
+    def run(self, node: Node, filters: Iterable[Node] = ()
+            ) -> tuple[Matches, tuple[list[str], list[Node]] | None]:
+        """(matches, relaxation) for a query with extra required filters.
 
         When nothing matches the query as written and it allows it (see
-        :func:`searchlib.query.relaxation`), the best partial matches instead.
+        :func:`searchlib.query.relaxation`), the best partial matches instead;
+        the relaxation used (topical words, parts still required) comes back
+        with them, else None.
         """
         bonus = bonus_for(node)
         required = list(filters)
@@ -400,7 +403,7 @@ class Executor:
         strict = {d: s for d, s in strict.items() if d not in deleted} if deleted else strict
         relax = None if strict else relaxation(node, self.profile)
         if relax is None:
-            return strict, False, []
+            return strict, None
         words, others = relax
         relaxed: Matches = {}
         for w in words:
@@ -413,7 +416,7 @@ class Executor:
             relaxed = {d: s + allowed[d] for d, s in relaxed.items() if d in allowed}
         if deleted:
             relaxed = {d: s for d, s in relaxed.items() if d not in deleted}
-        return (relaxed, True, words) if relaxed else (strict, False, [])
+        return (relaxed, relax) if relaxed else (strict, None)
 
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
         """The best ``k`` (doc, score) pairs: by score, or by date then score."""

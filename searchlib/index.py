@@ -35,7 +35,7 @@ from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
 from .models import Article, Failure, Hit, IngestReport, SearchResults
 from .pipeline import CHUNK_BYTES, Committer, default_workers
-from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts, relaxation
+from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
 from .related import key_terms, related
 from .schema import FACET_FIELDS, content_digest, from_stored
 from .store import (
@@ -444,10 +444,12 @@ class NewsIndex:
         node = parse(q)
         filters = _filters(date_from, date_to, source, category)
         ex = self._executor()
-        matches, relaxed, words = ex.run(node, filters)
+        matches, relax = ex.run(node, filters)
+        relaxed = relax is not None
         top = ex.top(matches, page * limit, sort)[(page - 1) * limit:]
-        if relaxed:  # the words, and the parts a relaxed query still requires
-            patterns = highlight_patterns(relaxation(node, self.profile)[1], words)  # type: ignore[index]
+        if relax is not None:  # the words, and the parts a relaxed query still requires
+            words, required = relax
+            patterns = highlight_patterns(required, words)
         else:
             patterns = highlight_patterns([node])
         hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
