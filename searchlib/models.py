@@ -24,17 +24,27 @@ def _opt_str(value: object) -> str | None:
     return text or None
 
 
-def _tags(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        items: Iterable[object] = value.replace("，", ",").split(",")
-    elif isinstance(value, Iterable):
-        items = value
-    else:
-        raise InvalidArticleError(f"tags must be a list or a comma-separated string, "
-                                  f"not {type(value).__name__}", "tags")
-    return tuple(t for t in (str(i).strip() for i in items) if t)
+def _str_tuple(name: str, separators: str):  # type: ignore[no-untyped-def]
+    """A converter to a tuple of stripped strings from a list or a separated string."""
+    def convert(value: object) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            for sep in separators:
+                value = value.replace(sep, ",")
+            items: Iterable[object] = value.split(",")
+        elif isinstance(value, Iterable):
+            items = value
+        else:
+            raise InvalidArticleError(f"{name} must be a list or a comma-separated string, "
+                                      f"not {type(value).__name__}", name)
+        return tuple(t for t in (str(i).strip() for i in items) if t)
+    return convert
+
+
+_tags = _str_tuple("tags", "，")
+#: People credited besides the author (photographers, interns, correspondents).
+_names = _str_tuple("contributors", "，、")
 
 
 def _date(value: object) -> DateLike | None:
@@ -92,6 +102,7 @@ class Article:
     url: str | None = attrs.field(default=None, converter=_opt_str)
     category: str | None = attrs.field(default=None, converter=_opt_str)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    contributors: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Article:
@@ -114,8 +125,8 @@ class Article:
         title = record.get("title") or ""
         rid = record.get("id")
         if rid is None or rid == "":
-            rid = content_id(str(title), str(body))
-        fields = {name: record.get(name) for name in (*META_FIELDS, "date", "tags")}
+            rid = derive_id(str(title), str(body), _opt_str(record.get("url")))
+        fields = {name: record.get(name) for name in (*META_FIELDS, "date", "tags", "contributors")}
         return cls(id=rid, title=title, body=body, **fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,15 +134,38 @@ class Article:
         out = attrs.asdict(self, recurse=False)
         out["date"] = self.date.isoformat() if self.date else None
         out["tags"] = list(self.tags)
+        out["contributors"] = list(self.contributors)
         return out
 
 
 def content_id(title: str, body: str) -> str:
-    """A stable id for an article that has none: a hash of its text."""
+    """The id of an article known by its text alone: a hash of that text."""
     import hashlib
 
     digest = hashlib.sha1(f"{title.strip()}\n{body.strip()}".encode("utf-8", "surrogatepass"))
     return "sha1-" + digest.hexdigest()[:16]
+
+
+def url_id(url: str) -> str:
+    """The id of an article known by its address: a hash of the URL."""
+    import hashlib
+
+    return "url-" + hashlib.sha1(url.strip().encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def derive_id(title: str, body: str, url: str | None) -> str:
+    """The one id rule for records that carry no id.
+
+    A record with a URL is known by it (a corrected re-crawl of the same page
+    updates the article); one without is known by its text (:func:`content_id`),
+    and only such records are skipped as exact duplicates of other articles.
+    """
+    return url_id(url) if url else content_id(title, body)
+
+
+def has_content_id(article: Article) -> bool:
+    """True when the article's id is the hash of its own text (no id or URL was given)."""
+    return article.id == content_id(article.title, article.body)
 
 
 def _spans(value: Iterable[Iterable[int]]) -> tuple[tuple[int, int], ...]:

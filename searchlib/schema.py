@@ -100,6 +100,7 @@ def to_document(article: Article, digest: str | None = None) -> dict[str, Any]:
             "date": article.date.isoformat() if article.date else None,
             "source": article.source, "author": article.author, "editor": article.editor,
             "url": article.url, "category": article.category, "tags": list(article.tags),
+            "contributors": list(article.contributors),
         },
     }
     if article.date:
@@ -121,4 +122,5 @@ def from_stored(stored: dict[str, Any]) -> Article:
     return Article(id=stored["id"], title=stored.get("title", ""), body=stored["body"],
                    date=meta.get("date"), source=meta.get("source"), author=meta.get("author"),
                    editor=meta.get("editor"), url=meta.get("url"), category=meta.get("category"),
-                   tags=tuple(meta.get("tags") or ()))
+                   tags=tuple(meta.get("tags") or ()),
+                   contributors=tuple(meta.get("contributors") or ()))

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..dates import parse_date
 from ..errors import InvalidArticleError
-from ..models import Article, content_id
+from ..models import Article, derive_id
 
 __all__ = ["parse_raw_article", "clean_text"]
 
@@ -137,11 +137,5 @@ def parse_raw_article(text: str) -> Article:
     if not body:
         raise InvalidArticleError("the article has a title but no body text", "body")
     body_text = "\n\n".join(body)
-    url = meta.get("url")
-    if url:
-        import hashlib
-
-        article_id = "url-" + hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    else:
-        article_id = content_id(title, body_text)
+    article_id = derive_id(title, body_text, meta.get("url"))
     return Article(id=article_id, title=title, body=body_text, **meta)
