@@ -252,7 +252,8 @@ def build_words_only(records: list[dict], folder: Path) -> float:
     from whoosh.filedb.filestore import FileStorage
 
     from searchlib.analysis import SegmenterProfile
-    from searchlib.pipeline import CHUNK_BYTES, analyse
+    from searchlib.config import chunk_bytes
+    from searchlib.pipeline import analyse
     from searchlib.schema import content_digest, news_schema
     from searchlib.writer import FastSegmentWriter
 
@@ -272,7 +273,7 @@ def build_words_only(records: list[dict], folder: Path) -> float:
         writer = writer or FastSegmentWriter(ix)
         writer.add_prepared(doc, tokens)
         size += 3 * (len(a.title) + len(a.body))
-        if size >= CHUNK_BYTES:
+        if size >= chunk_bytes():
             writer.commit(merge=False)
             writer, size = None, 0
     if writer:

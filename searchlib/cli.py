@@ -19,8 +19,9 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from . import config
 from ._version import __version__
-from .errors import AnalysisMismatchWarning, SearchlibError, UsageError
+from .errors import AnalysisMismatchWarning, QuerySyntaxError, SearchlibError, UsageError
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
 from .models import IngestReport, SearchResults, Snippet
 from .schema import FACET_FIELDS
@@ -35,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"searchlib {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     index_help = f"index folder (default: $SEARCHLIB_INDEX or {DEFAULT_INDEX})"
-    default_index = os.environ.get("SEARCHLIB_INDEX", DEFAULT_INDEX)
+    default_index = config.index_path()
 
     ing = sub.add_parser("ingest", help="add articles from files and folders",
                          description="Add raw crawled text, JSONL, JSON, CSV (and .gz) files or "
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--index", default=default_index, help=index_help)
     ing.add_argument("--strict", action="store_true", help="stop at the first bad record")
     ing.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ing.add_argument("--all-failures", action="store_true",
+                     help="list every input that failed (default: the first 10)")
     ing.add_argument("--user-dict", metavar="FILE",
                      help="jieba-format user dictionary (word [freq] [tag] a line) for a new index")
     ing.add_argument("paths", nargs="+", metavar="PATH")
@@ -78,9 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _never_fail_on_encoding() -> None:
+    """Text that the terminal's encoding cannot show is escaped, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    _never_fail_on_encoding()
     commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild}
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -89,11 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for w in caught:
             print(f"searchlib: warning: {w.message}", file=sys.stderr)
         return status
-    except UsageError as exc:
+    except (UsageError, QuerySyntaxError) as exc:
         print(f"searchlib: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SearchlibError as exc:
         print(f"searchlib: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # an unwritable index folder, a disk error
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"searchlib: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("searchlib: interrupted", file=sys.stderr)
@@ -160,25 +176,49 @@ def _ingest(args: argparse.Namespace) -> int:
     progress = None
     if not args.quiet and sys.stderr.isatty():
         progress = _Progress(sys.stderr, _input_size(args.paths))
-    with open_index(args.index, create=True, user_dict=args.user_dict) as ix:
-        try:
-            report = ix.ingest(args.paths, strict=args.strict, progress=progress)
-        finally:
-            if progress:
-                progress.done()
-        _print_report(report, ix)
+    new = not os.path.exists(args.index)
+    try:
+        with open_index(args.index, create=True, user_dict=args.user_dict) as ix:
+            try:
+                report = ix.ingest(args.paths, strict=args.strict, progress=progress)
+            finally:
+                if progress:
+                    progress.done()
+            empty = ix.count() == 0
+            _print_report(report, ix, everything=args.all_failures)
+    except BaseException:
+        if new:
+            _remove_new_index(args.index)
+        raise
+    if new and empty and not report.ok:  # nothing went in: leave no empty index behind
+        _remove_new_index(args.index)
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
 
-def _print_report(report: IngestReport, ix: NewsIndex) -> None:
+def _remove_new_index(path: str) -> None:
+    """Remove an index this command created and filled with nothing."""
+    import shutil
+
+    try:
+        with open_index(path) as ix:
+            if ix.count():
+                return
+    except SearchlibError:
+        pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _print_report(report: IngestReport, ix: NewsIndex, everything: bool = False) -> None:
     mb = report.bytes_read / 1e6
     speed = f", {mb / report.seconds:.2f} MB/s" if report.seconds > 0 else ""
     print(f"{report.summary()} ({mb:.1f} MB in {report.seconds:.1f} s{speed}); "
           f"{ix.count():,} articles in {ix.path}")
-    for failure in report.failed[:10]:
+    shown = report.failed if everything else report.failed[:10]
+    for failure in shown:
         print(f"  failed: {failure}", file=sys.stderr)
-    if len(report.failed) > 10:
-        print(f"  ... and {len(report.failed) - 10} more failures", file=sys.stderr)
+    if len(report.failed) > len(shown):
+        print(f"  ... and {len(report.failed) - len(shown)} more failures "
+              "(--all-failures lists them all)", file=sys.stderr)
 
 
 def _rebuild(args: argparse.Namespace) -> int:

@@ -128,13 +128,13 @@ class IngestError(SearchlibError, ValueError):
 
 
 class DictionaryError(SearchlibError, ValueError):
-    """A user dictionary file has a line that cannot be read."""
+    """A user dictionary file cannot be read, or has a line that cannot be."""
 
-    def __init__(self, path: str, line: int, reason: str) -> None:
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
         self.path = path
         self.line = line
         self.reason = reason
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(f"{path}:{line}: {reason}" if line is not None else f"{path}: {reason}")
 
 
 class UsageError(SearchlibError, ValueError):

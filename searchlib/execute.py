@@ -25,8 +25,6 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.matching import ListMatcher, NullMatcherClass
 from whoosh.util.numeric import byte_to_length
 
 from .analysis import SegmenterProfile, fold, word_spans
@@ -44,6 +42,7 @@ from .query import (
     relaxation,
 )
 from .schema import TEXT_FIELDS
+from .whoosh_private import deleted_docs, length_bytes, raw_postings
 
 __all__ = ["Executor", "Matches"]
 
@@ -81,30 +80,6 @@ class _SegmentCache:
 _cache = _SegmentCache()
 
 
-def _read_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[Any], list[bytes]]:
-    """All (docnums, weights, values) of a term in one segment reader."""
-    m = reader.postings(field, btext)
-    if isinstance(m, NullMatcherClass):
-        return [], [], []
-    if isinstance(m, ListMatcher):
-        n = len(m._ids)
-        weights = m._weights or [1.0] * n
-        values = m._values or [b""] * n
-        return list(m._ids), list(weights), list(values)
-    ids: list[int] = []
-    weights: list[Any] = []
-    values: list[bytes] = []
-    while m.is_active():  # a W3 leaf matcher: take whole blocks
-        m._read_ids()
-        m._read_weights()
-        m._read_values()
-        ids.extend(m._ids)
-        weights.extend(m._weights)
-        values.extend(m._values if m._values is not None else [b""] * len(m._ids))
-        m._next_block()
-    return ids, weights, values
-
-
 class Executor:
     """Evaluates :mod:`searchlib.query` syntax trees against one searcher."""
 
@@ -112,7 +87,11 @@ class Executor:
         self.searcher = searcher
         self.profile = profile
         self.schema = searcher.schema
-        self.leaves = searcher.reader().leaf_readers()
+        # an empty index has one EmptyReader, with no segment: no leaves at all
+        self.leaves = [(r, base) for r, base in searcher.reader().leaf_readers()
+                       if r.doc_count_all()]
+        #: deleted (segment-local) docnums of each leaf: never part of any result
+        self.deleted = [deleted_docs(reader) for reader, _ in self.leaves]
         self.n_docs = max(1, searcher.doc_count_all())
         self._avg = {f: searcher.avg_field_length(f, 1.0) or 1.0
                      for names in TEXT_FIELDS.items() for f in names}
@@ -146,7 +125,7 @@ class Executor:
 
     def _lengths(self, reader: Any, field: str) -> list[int]:
         def make() -> list[int]:
-            column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            column = length_bytes(reader, field)
             if column is None:
                 return [0] * reader.doc_count_all()
             return [_LENGTH[b] if b else 0 for b in column]
@@ -171,16 +150,8 @@ class Executor:
     def live_docs(self) -> set[int]:
         """Every document not deleted (global docnums)."""
         out: set[int] = set()
-        for reader, base in self.leaves:
-            deleted = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else ()
+        for (reader, base), deleted in zip(self.leaves, self.deleted):
             out.update(base + d for d in range(reader.doc_count_all()) if d not in deleted)
-        return out
-
-    def deleted_docs(self) -> set[int]:
-        out: set[int] = set()
-        for reader, base in self.leaves:
-            if reader.has_deletions():
-                out.update(base + d for d in reader._perdoc.deleted_docs())
         return out
 
     # ------------------------------------------------------------ postings
@@ -194,9 +165,14 @@ class Executor:
             return cache[key]
         btext = term.encode("utf-8")
         out = []
-        for reader, base in self.leaves:
+        for (reader, base), deleted in zip(self.leaves, self.deleted):
             if (field, btext) in reader:
-                ids, weights, values = _read_postings(reader, field, btext)
+                ids, weights, values = raw_postings(reader, field, btext)
+                if deleted:
+                    keep = [i for i, d in enumerate(ids) if d not in deleted]
+                    ids = [ids[i] for i in keep]
+                    weights = [weights[i] for i in keep]
+                    values = [values[i] for i in keep]
                 if ids:
                     out.append((base, ids, weights, values))
         size = sum(len(part[1]) for part in out)
@@ -378,30 +354,28 @@ class Executor:
         lo = field.to_column_value(start) if start else None
         hi = field.to_column_value(end) if end else None
         out: set[int] = set()
-        for reader, base in self.leaves:
+        for (reader, base), deleted in zip(self.leaves, self.deleted):
             keys, docs = self._dates(reader)
             i = bisect_left(keys, lo) if lo is not None else 0
             j = bisect_right(keys, hi) if hi is not None else len(keys)
-            out.update(base + d for d in docs[i:j])
+            out.update(base + d for d in docs[i:j] if d not in deleted)
         return out
 
     # ------------------------------------------------------------ whole queries
 
-    def run(self, node: Node, filters: Iterable[Node] = ()
+    def run(self, node: Node, filters: Iterable[Node] = (), may_relax: bool = True
             ) -> tuple[Matches, tuple[list[str], list[Node]] | None]:
         """(matches, relaxation) for a query with extra required filters.
 
-        When nothing matches the query as written and it allows it (see
-        :func:`searchlib.query.relaxation`), the best partial matches instead;
-        the relaxation used (topical words, parts still required) comes back
-        with them, else None.
+        When nothing matches the query as written and it allows it
+        (``may_relax``, and see :func:`searchlib.query.relaxation`), the best
+        partial matches instead; the relaxation used (topical words, parts
+        still required) comes back with them, else None.
         """
         bonus = bonus_for(node)
         required = list(filters)
         strict = self.evaluate(All((node, *required)) if required else node, bonus)
-        deleted = self.deleted_docs()
-        strict = {d: s for d, s in strict.items() if d not in deleted} if deleted else strict
-        relax = None if strict else relaxation(node, self.profile)
+        relax = None if strict or not may_relax else relaxation(node, self.profile)
         if relax is None:
             return strict, None
         words, others = relax
@@ -414,8 +388,6 @@ class Executor:
                 break
             allowed = self.evaluate(req, bonus)
             relaxed = {d: s + allowed[d] for d, s in relaxed.items() if d in allowed}
-        if deleted:
-            relaxed = {d: s for d, s in relaxed.items() if d not in deleted}
         return (relaxed, relax) if relaxed else (strict, None)
 
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
@@ -433,7 +405,15 @@ class Executor:
         return heapq.nsmallest(k, matches.items(), key=key)
 
     def facet_counts(self, matches: Matches, field: str) -> Counter[str]:
+        """Matches per value of ``field``. Values that fold alike (江城日报 and
+        江城日報, as a ``source:`` filter matches them) are one value, shown as
+        its most frequent spelling."""
         col = self.values(field)
         raw = Counter(col[d] for d in matches)
-        return Counter({(v.decode("utf-8") if isinstance(v, bytes) else str(v)): n
-                        for v, n in raw.items() if v})
+        groups: dict[str, Counter[str]] = {}
+        for value, n in raw.items():
+            if not value:
+                continue
+            text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+            groups.setdefault(fold(text).strip(), Counter())[text] += n
+        return Counter({min(v, key=lambda t: (-v[t], t)): sum(v.values()) for v in groups.values()})

@@ -26,18 +26,21 @@ from .errors import (
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
-    IngestError,
+    InvalidArticleError,
     SearchlibError,
     UsageError,
 )
 from .execute import Executor
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
-from .models import Article, Failure, Hit, IngestReport, SearchResults
-from .pipeline import CHUNK_BYTES, Committer, default_workers
-from .query import DateSpan, Match, Node, highlight_patterns, parse, positive_texts
+from .models import Article, Hit, IngestReport, SearchResults, normalize_id, scrub
+from . import config
+from .pipeline import Committer
+from .query import DateSpan, Match, Node, highlight_patterns, parse_query, positive_texts
 from .related import key_terms, related
-from .schema import FACET_FIELDS, content_digest, from_stored
+from .ingest.identity import Identity, fingerprint
+from .ingest.session import IngestSession, ProgressFn
+from .schema import FACET_FIELDS, from_stored
 from .store import (
     HOLDER_FILE,
     clear_holder,
@@ -51,11 +54,12 @@ from .store import (
     write_meta,
 )
 from .suggest import suggest
+from .whoosh_private import segment_count
 from .writer import FastSegmentWriter
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
-DEFAULT_INDEX = "index_data/index"
+DEFAULT_INDEX = config.DEFAULT_INDEX
 SORTS = ("relevance", "newest", "oldest")
 try_for = filelock.try_for
 #: Fewer matches than this, and search() looks for a corrected query...
@@ -64,7 +68,6 @@ FEW_HITS = 3
 MAX_SUGGEST_CHARS = 6
 #: Key terms that define "related" for more_like_this().
 RELATED_TERMS = 15
-ProgressFn = Callable[[int, int], None]
 
 
 def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool = False, *,
@@ -96,14 +99,14 @@ def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool
     profile = make_profile(user_words, user_dict)
     asked = bool(profile.user_words)
     if path is None or str(path) == ":memory:":
-        return NewsIndex(create_whoosh(None, profile), None, lock_timeout)
+        return NewsIndex(create_whoosh(None, profile), None, lock_timeout, created=True)
     folder = str(path)
     try:
         ix = open_whoosh(folder)
     except IndexNotFoundError:
         if not create:
             raise
-        return NewsIndex(create_whoosh(folder, profile), folder, lock_timeout)
+        return NewsIndex(create_whoosh(folder, profile), folder, lock_timeout, created=True)
     index = NewsIndex(ix, folder, lock_timeout)
     if asked and index.profile.user_words != profile.user_words:
         warnings.warn(
@@ -131,7 +134,8 @@ class NewsIndex:
     Use it as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, ix: windex.Index, path: str | None, lock_timeout: float = 10.0) -> None:
+    def __init__(self, ix: windex.Index, path: str | None, lock_timeout: float = 10.0,
+                 created: bool = False) -> None:
         self._ix = ix
         self.path = path
         self.lock_timeout = lock_timeout
@@ -143,6 +147,9 @@ class NewsIndex:
         self._closed = False
         self._epoch = 0  # bumped when rebuild() swaps in a new index
         self._check_meta()
+        if created:
+            with self._locked():  # records what builds the new index
+                pass
 
     # ------------------------------------------------------------ lifecycle
 
@@ -171,8 +178,8 @@ class NewsIndex:
     def _check_meta(self) -> None:
         current = self._analysis_meta()
         meta = read_meta(self._ix)
+        self._meta_missing = meta is None  # recorded at the next write, never on a read
         if meta is None:
-            write_meta(self._ix, {"format": 1, "created_by": f"searchlib {__version__}", **current})
             return
         changed = [k for k, v in current.items() if meta.get(k) != v]
         if changed:
@@ -181,6 +188,12 @@ class NewsIndex:
                 f"{' and '.join(changed)} than this installation's; searches may miss "
                 "articles until it is rebuilt: NewsIndex.rebuild() or `searchlib rebuild "
                 f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=3)
+
+    def _record_meta(self) -> None:
+        if self._meta_missing:
+            write_meta(self._ix, {"format": 1, "created_by": f"searchlib {__version__}",
+                                  **self._analysis_meta()})
+            self._meta_missing = False
 
     def _searcher(self) -> Searcher:
         """This thread's searcher, renewed when the index has a new commit.
@@ -214,13 +227,21 @@ class NewsIndex:
         """Number of articles in the index."""
         return int(self._searcher().doc_count())
 
-    def get(self, article_id: str) -> Article | None:
-        """The article with this id, or None."""
-        stored = self._searcher().document(id=str(article_id))
+    def get(self, article_id: str | int) -> Article | None:
+        """The article with this id, or None.
+
+        Raises:
+            UsageError: the id is not a string or an integer, or is empty.
+        """
+        stored = self._searcher().document(id=_key(article_id))
         return from_stored(stored) if stored else None
 
     def __contains__(self, article_id: object) -> bool:
-        return self._searcher().document_number(id=str(article_id)) is not None
+        try:
+            key = normalize_id(article_id)
+        except InvalidArticleError:
+            return False
+        return self._searcher().document_number(id=key) is not None
 
     def ids(self) -> list[str]:
         """All article ids, in index order."""
@@ -237,7 +258,7 @@ class NewsIndex:
         storage = self._ix.storage
         size = sum(storage.file_length(name) for name in storage.list())
         return {"path": self.path or ":memory:", "articles": len(everything), "bytes": size,
-                "segments": len(self._ix._segments()),
+                "segments": segment_count(self._ix),
                 "first_date": first.isoformat() if first else None,
                 "last_date": last.isoformat() if last else None,
                 "sources": sources, **self._analysis_meta()}
@@ -254,9 +275,13 @@ class NewsIndex:
         reported in ``failed`` (``<records>:N``, N counting from 1).
 
         Raises:
+            TypeError: ``articles`` is one article or dict, not a list of them.
             IngestError: with ``strict``, at the first invalid record.
             IndexLockedError: another writer holds the index.
         """
+        if isinstance(articles, (Article, Mapping, str, bytes)):
+            raise TypeError(f"add() takes a list of articles, not one {type(articles).__name__}; "
+                            "wrap it in a list: add([article])")
         return self._ingest(records_from_objects(articles), strict=strict, workers=workers)
 
     def ingest(self, paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
@@ -280,58 +305,23 @@ class NewsIndex:
         return self._ingest(iter_records(paths), strict=strict, progress=progress, workers=workers)
 
     def _ingest(self, records: Iterable[Record], *, strict: bool,
-                progress: ProgressFn | None = None, workers: int | None = None) -> IngestReport:
-        tally = _Tally()
-        started = time.perf_counter()
-        with self._write_lock, self._locked():
-            committer = Committer(self._ix, self.path, workers or default_workers())
-            searcher = self._ix.searcher()
-            chunk: list[tuple[Article, str]] = []
-            replaced: list[str] = []
-            size = 0
-            uncommitted: set[str] = set()  # ids written in chunks not committed yet
-            try:
-                for rec in records:
-                    tally.bytes += rec.size
-                    if progress:
-                        progress(tally.done, tally.bytes)
-                    if rec.skipped:
-                        tally.skipped.append(rec.path)
-                        continue
-                    if rec.article is None:
-                        tally.failed.append(Failure(rec.path, rec.error or "unreadable", rec.line))
-                        if strict:
-                            raise IngestError(rec.path, rec.error or "unreadable", rec.line)
-                        continue
-                    article = rec.article
-                    digest = content_digest(article)
-                    action = tally.classify(article.id, digest, searcher)
-                    if action in ("unchanged", "duplicate"):
-                        continue
-                    if article.id in uncommitted:
-                        # its earlier version must be committed before it can be replaced
-                        committer.submit(chunk, replaced, last=False)
-                        committer.flush()
-                        chunk, replaced, size = [], [], 0
-                        uncommitted.clear()
-                    chunk.append((article, digest))
-                    if action == "updated":
-                        replaced.append(article.id)
-                    uncommitted.add(article.id)
-                    size += 3 * (len(article.title) + len(article.body))
-                    if size >= CHUNK_BYTES:
-                        committer.submit(chunk, replaced, last=False)
-                        chunk, replaced, size = [], [], 0
-                if chunk:
-                    committer.submit(chunk, replaced, last=True)
-                committer.finish()
-            except BaseException:
-                committer.close(kill=True)
-                raise
-            finally:
-                committer.close()
-                searcher.close()
-        return tally.report(time.perf_counter() - started)
+                progress: ProgressFn | None = None, workers: int | None = None,
+                verbatim: bool = False) -> IngestReport:
+        """Ingest ``records``; ``verbatim``: every one is written (a rebuild
+        copies articles that are already distinct, duplicates of text included)."""
+        with self._write_lock, self._locked(), self._ix.searcher() as searcher:
+            def stored(article_id: str) -> str | None:
+                doc = searcher.document(id=article_id)
+                return fingerprint(from_stored(doc)) if doc else None
+
+            def holders(digest: str) -> list[str]:
+                return [d["id"] for d in searcher.documents(digest=digest)]
+
+            session = IngestSession(Committer(self._ix, self.path, workers or config.workers()),
+                                    Identity(stored, holders, skip_duplicates=not verbatim),
+                                    chunk_bytes=config.chunk_bytes(), strict=strict,
+                                    progress=progress)
+            return session.run(records)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -347,18 +337,24 @@ class NewsIndex:
                                    read_holder(self._ix))
         try:
             write_holder(self._ix)
+            self._record_meta()
             yield
         finally:
             clear_holder(self._ix)
             lock.release()
 
-    def delete(self, article_id: str) -> bool:
-        """Delete the article with this id; True if there was one."""
+    def delete(self, article_id: str | int) -> bool:
+        """Delete the article with this id; True if there was one.
+
+        Raises:
+            UsageError: the id is not a string or an integer, or is empty.
+        """
+        key = _key(article_id)
         with self._write_lock, self._locked():
-            if self._searcher().document_number(id=str(article_id)) is None:
+            if self._searcher().document_number(id=key) is None:
                 return False
             writer = FastSegmentWriter(self._ix, _lk=False)
-            writer.delete_by_term("id", str(article_id))
+            writer.delete_by_term("id", key)
             writer.commit()
             return True
 
@@ -385,10 +381,10 @@ class NewsIndex:
             if self.path is not None:
                 shutil.rmtree(rebuild_folder(self.path), ignore_errors=True)
             target = None if self.path is None else str(rebuild_folder(self.path))
-            new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout)
+            new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout, created=True)
             with self._ix.searcher() as old:
                 articles = (from_stored(d) for d in old.all_stored_fields())
-                report = new._ingest(records_from_objects(articles), strict=False)
+                report = new._ingest(records_from_objects(articles), strict=False, verbatim=True)
             new_ix = new._ix
             new.close()
             if self.path is not None:
@@ -440,11 +436,13 @@ class NewsIndex:
             QuerySyntaxError: the query cannot be parsed.
             UsageError: an option has a bad value.
         """
-        _check_options(limit, page, sort, facets)
-        node = parse(q)
+        facets = _check_options(limit, page, sort, facets)
+        q = scrub(q) if isinstance(q, str) else q
+        query = parse_query(q)
+        node = query.node
         filters = _filters(date_from, date_to, source, category)
         ex = self._executor()
-        matches, relax = ex.run(node, filters)
+        matches, relax = ex.run(node, filters, may_relax=query.plain)
         relaxed = relax is not None
         top = ex.top(matches, page * limit, sort)[(page - 1) * limit:]
         if relax is not None:  # the words, and the parts a relaxed query still requires
@@ -484,9 +482,6 @@ class NewsIndex:
         terms = key_terms(article, ex, self.profile, RELATED_TERMS)
         docnum = ex.searcher.document_number(id=article.id)
         matches = related(terms, ex, docnum)
-        deleted = ex.deleted_docs()
-        if deleted:
-            matches = {d: s for d, s in matches.items() if d not in deleted}
         patterns = highlight_patterns([], [w for w, _, _ in terms])
         top = ex.top(matches, page * limit)[(page - 1) * limit:]
         hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
@@ -531,16 +526,34 @@ def _wants_suggestion(node: Node, matches: dict[int, float], relaxed: bool) -> b
     return len(matches) < FEW_HITS and max(lengths) <= 4
 
 
-def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> None:
-    if not isinstance(limit, int) or not 1 <= limit <= 1000:
+def _key(article_id: object) -> str:
+    """An id given to get/delete, normalized as on ingest."""
+    try:
+        return normalize_id(article_id)
+    except InvalidArticleError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_options(limit: object, page: object, sort: object, facets: object) -> tuple[str, ...]:
+    """Check the paging, sort and facet options; returns the facets as a tuple."""
+    if not _whole(limit) or not 1 <= limit <= 1000:  # type: ignore[operator]
         raise UsageError(f"limit must be a whole number from 1 to 1000, not {limit!r}")
-    if not isinstance(page, int) or page < 1:
+    if not _whole(page) or page < 1:  # type: ignore[operator]
         raise UsageError(f"page must be a whole number from 1, not {page!r}")
     if sort not in SORTS:
         raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    unknown = [f for f in facets if f not in FACET_FIELDS]
+    names = (facets,) if isinstance(facets, str) else facets
+    if not isinstance(names, (list, tuple, set, frozenset)):
+        raise UsageError(f"facets must be a name or a list of names from {', '.join(FACET_FIELDS)}, "
+                         f"not {facets!r}")
+    unknown = [f for f in names if f not in FACET_FIELDS]
     if unknown:
         raise UsageError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
+    return tuple(names)
 
 
 def _filters(date_from: Any, date_to: Any, source: str | None, category: str | None) -> list[Node]:
@@ -561,45 +574,3 @@ def _filters(date_from: Any, date_to: Any, source: str | None, category: str | N
     if category:
         parts.append(Match("category", category.strip()))
     return parts
-
-
-class _Tally:
-    """Counts what an ingest does and decides what each record means."""
-
-    def __init__(self) -> None:
-        self.added = self.updated = self.unchanged = self.duplicates = 0
-        self.failed: list[Failure] = []
-        self.skipped: list[str] = []
-        self.bytes = 0
-        self.seen_ids: dict[str, str] = {}     # id -> digest, this run
-        self.seen_digests: dict[str, str] = {}  # digest -> id, this run
-
-    @property
-    def done(self) -> int:
-        return self.added + self.updated + self.unchanged + self.duplicates
-
-    def classify(self, article_id: str, digest: str, searcher: Searcher) -> str:
-        """``added``, ``updated``, ``unchanged`` or ``duplicate`` (and count it)."""
-        action = self._classify(article_id, digest, searcher)
-        setattr(self, action if action != "duplicate" else "duplicates",
-                getattr(self, action if action != "duplicate" else "duplicates") + 1)
-        self.seen_ids[article_id] = digest
-        self.seen_digests.setdefault(digest, article_id)
-        return action
-
-    def _classify(self, article_id: str, digest: str, searcher: Searcher) -> str:
-        if article_id in self.seen_ids:
-            return "duplicate" if self.seen_ids[article_id] == digest else "updated"
-        stored = searcher.document(id=article_id)
-        if stored is not None:
-            return "unchanged" if stored.get("digest") == digest else "updated"
-        if digest in self.seen_digests:
-            return "duplicate"
-        if searcher.document_number(digest=digest) is not None:
-            return "duplicate"
-        return "added"
-
-    def report(self, seconds: float) -> IngestReport:
-        return IngestReport(added=self.added, updated=self.updated, unchanged=self.unchanged,
-                            duplicates=self.duplicates, failed=self.failed, skipped=self.skipped,
-                            bytes_read=self.bytes, seconds=round(seconds, 3))

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from .dates import DateLike, parse_date
 from .errors import InvalidArticleError
 
-__all__ = ["Article", "Snippet", "Hit", "SearchResults", "Failure", "IngestReport"]
+__all__ = ["Article", "Snippet", "Hit", "SearchResults", "Failure", "IngestReport", "scrub",
+           "normalize_id", "derive_id", "content_id", "url_id", "has_content_id"]
 
 #: Optional text fields of an article besides id/title/body.
 META_FIELDS = ("source", "author", "editor", "url", "category")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates (legal JSON escapes such as ``\\ud83d``, but
+    not characters) replaced by U+FFFD, so that every output can encode it."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def _opt_str(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = scrub(str(value)).strip()
     return text or None
 
 
@@ -38,7 +49,7 @@ def _str_tuple(name: str, separators: str):  # type: ignore[no-untyped-def]
         else:
             raise InvalidArticleError(f"{name} must be a list or a comma-separated string, "
                                       f"not {type(value).__name__}", name)
-        return tuple(t for t in (str(i).strip() for i in items) if t)
+        return tuple(t for t in (scrub(str(i)).strip() for i in items) if t)
     return convert
 
 
@@ -54,10 +65,19 @@ def _date(value: object) -> DateLike | None:
         raise InvalidArticleError(str(exc), "date") from None
 
 
-def _id(value: object) -> str:
+def normalize_id(value: object) -> str:
+    """An article id as searchlib stores it: text, stripped, lone surrogates replaced.
+
+    The same rule applies on the way in (records, ``add``) and on every
+    lookup (``get``, ``delete``, ``in``), so ``39929``, ``"39929"`` and
+    ``" 39929 "`` name one article.
+
+    Raises:
+        InvalidArticleError: the id is not a string or an integer, or is empty.
+    """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InvalidArticleError(f"id must be a string or an integer, not {type(value).__name__}", "id")
-    text = str(value).strip()
+    text = scrub(str(value)).strip()
     if not text:
         raise InvalidArticleError("id is empty", "id")
     return text
@@ -79,8 +99,15 @@ def _text(name: str, required: bool):  # type: ignore[no-untyped-def]
         if len(value) > MAX_CHARS[name]:
             raise InvalidArticleError(f"{name} is {len(value):,} characters long; "
                                       f"the limit is {MAX_CHARS[name]:,}", name)
-        return value
+        return scrub(value)
     return convert
+
+
+def _short(text: str, keep: int = 24) -> str:
+    """A repr that never prints a whole article body."""
+    if len(text) <= keep:
+        return repr(text)
+    return repr(text[:keep] + "…") + f" ({len(text):,} chars)"
 
 
 @attrs.frozen
@@ -92,9 +119,9 @@ class Article:
     the field to blame.
     """
 
-    id: str = attrs.field(converter=_id)
+    id: str = attrs.field(converter=normalize_id)
     title: str = attrs.field(converter=_text("title", required=False))
-    body: str = attrs.field(converter=_text("body", required=True))
+    body: str = attrs.field(converter=_text("body", required=True), repr=_short)
     date: DateLike | None = attrs.field(default=None, converter=_date)
     source: str | None = attrs.field(default=None, converter=_opt_str)
     author: str | None = attrs.field(default=None, converter=_opt_str)
@@ -220,9 +247,9 @@ class Hit:
 
     id: str
     score: float
-    article: Article
-    snippets: tuple[Snippet, ...] = ()
-    title: Snippet | None = None
+    article: Article = attrs.field(repr=False)
+    snippets: tuple[Snippet, ...] = attrs.field(default=(), repr=False)
+    title: Snippet | None = attrs.field(default=None, repr=False)
     rank: int = 0
 
     @property
@@ -260,6 +287,19 @@ class SearchResults:
 
     def __len__(self) -> int:
         return len(self.hits)
+
+    @overload
+    def __getitem__(self, i: int) -> Hit: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Hit]: ...
+
+    def __getitem__(self, i: int | slice) -> Hit | list[Hit]:
+        return self.hits[i]
+
+    def __repr__(self) -> str:
+        extra = ", relaxed=True" if self.relaxed else ""
+        return (f"<SearchResults {self.query!r}: {self.total:,} match(es), page {self.page} "
+                f"of {self.pages}, {len(self.hits)} hit(s){extra}>")
 
     @property
     def pages(self) -> int:

@@ -13,7 +13,6 @@ files alone; the last commit removes whatever a dead run left behind.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections import deque
 from typing import Any
@@ -28,22 +27,9 @@ from .schema import TEXT_FIELDS, to_document
 from .workers import WorkerError, WorkerPool
 from .writer import FastCodec, FastSegmentWriter, field_tokens
 
-__all__ = ["Committer", "write_segment", "analyse", "CHUNK_BYTES", "default_workers"]
-
-#: Text per segment (and per worker task, and per commit). Input smaller
-#: than one chunk is written in this process: workers take a second to start.
-#: ``$SEARCHLIB_CHUNK_BYTES`` overrides (smaller: more, smaller commits).
-CHUNK_BYTES = int(os.environ.get("SEARCHLIB_CHUNK_BYTES", "0") or 0) or 6 << 20
+__all__ = ["Committer", "write_segment", "analyse"]
 
 Chunk = list[tuple[Article, str]]
-
-
-def default_workers() -> int:
-    """Worker processes for ingest: one per core, ``$SEARCHLIB_WORKERS`` overrides."""
-    env = os.environ.get("SEARCHLIB_WORKERS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return os.cpu_count() or 1
 
 
 def analyse(article: Article, digest: str, profile: SegmenterProfile

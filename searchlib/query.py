@@ -2,11 +2,15 @@
 
 The search-box language::
 
-    援疆 干部                 every term must match (AND)
+    援疆 干部                 every term must match (AND; "援疆 AND 干部" says it too)
     "援疆工作总结座谈会"        a quoted phrase matches that exact text
-    北京 OR 上海, NOT 台风, -台风, ( ... )
+    北京 OR 上海, NOT 台风, -台风, +台风, ( ... )
     title:援疆  source:新华社  author:...  editor:...  category:...  tags:...  id:...
     date:2017-01-01..2017-03-31   date:2017-02   date:2017..   date:..2016-12-31
+
+Operators are upper case: ``and``, ``or`` and ``not`` are words. Typed with a
+Chinese input method, the full-width ``（）：－＋＂`` act as ``():-+"``. A
+``word:`` that names no field (``https://...``, ``10:30``) is text, not an error.
 
 A term or a quoted phrase matches where its text occurs (character bigrams,
 exact, whatever the segmenter does); an article where it also occurs as whole
@@ -30,7 +34,7 @@ from .dates import parse_date
 from .errors import QuerySyntaxError
 from .schema import FILTER_FIELDS
 
-__all__ = ["parse", "Node", "Text", "Match", "DateSpan", "Not", "All", "Any_", "relaxation",
+__all__ = ["parse", "parse_query", "Query", "Node", "Text", "Match", "DateSpan", "Not", "All", "Any_", "relaxation",
            "highlight_patterns", "bonus_for", "texts", "MAX_QUERY_CHARS", "MAX_DEPTH",
            "TITLE_BOOST", "RELAX_MIN_WORDS", "KNOWN_FIELDS"]
 
@@ -89,6 +93,9 @@ Node = Text | Match | DateSpan | Not | All | Any_
 # ---------------------------------------------------------------- tokens
 
 _WORDLIKE = re.compile(r"[^\W_]")
+#: Full-width operator characters an IME types, and the ASCII operator each means.
+#: The same length, so positions in the translated query are positions in the query.
+_FULL_WIDTH = str.maketrans("（）：－＋", "():-+")
 _OPEN_QUOTES = {'"': '"', "\u201c": "\u201d", "\uff02": "\uff02"}
 _CLOSE_QUOTES = set(_OPEN_QUOTES.values()) | {"\u201d"}
 _FIELD = re.compile(r"([A-Za-z_]+):")
@@ -102,9 +109,10 @@ class _Tok:
     pos: int
 
 
-def _tokens(q: str) -> Iterator[_Tok]:
+def _tokens(original: str) -> Iterator[_Tok]:
+    q = original.translate(_FULL_WIDTH)  # syntax decisions; values come from the original
     i, n = 0, len(q)
-    at_start = True  # may a "-" here be a negation?
+    at_start = True  # may a "-" or "+" here be an operator?
     while i < n:
         m = _SPACE.match(q, i)
         if m:
@@ -119,24 +127,25 @@ def _tokens(q: str) -> Iterator[_Tok]:
             continue
         if ch in _OPEN_QUOTES:
             end = _find_close(q, i)
-            yield _Tok("phrase", q[i + 1:end], i)
+            yield _Tok("phrase", original[i + 1:end], i)
             i = end + 1
             at_start = False
             continue
-        if ch == "-" and at_start and i + 1 < n and not _SPACE.match(q, i + 1) and q[i + 1] != ")":
-            yield _Tok("-", ch, i)
+        if (ch in "-+" and at_start and i + 1 < n and not _SPACE.match(q, i + 1)
+                and q[i + 1] not in ")-+"):
+            yield _Tok(ch, ch, i)
             i += 1
             continue
         m = _FIELD.match(q, i)
-        if m:
-            yield _Tok("field", m.group(1), i)
+        if m and m.group(1).lower() in KNOWN_FIELDS:
+            yield _Tok("field", original[i:m.end(1)], i)
             i = m.end()
             at_start = False
             continue
         start = i
         while i < n and not _SPACE.match(q, i) and q[i] not in "()" and q[i] not in _OPEN_QUOTES:
             i += 1
-        word = q[start:i]
+        word = original[start:i]
         yield _Tok(word if word in ("OR", "AND", "NOT") else "word", word, start)
         at_start = False
 
@@ -156,6 +165,8 @@ class _Parser:
         self.toks = list(_tokens(q))
         self.i = 0
         self.depth = 0
+        #: free text only: no operator, parenthesis, quote or field
+        self.plain = all(t.kind == "word" for t in self.toks)
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -206,6 +217,9 @@ class _Parser:
     def unary(self) -> Node:
         tok = self.peek()
         assert tok is not None
+        if tok.kind == "+":  # required, as every term is
+            self.take()
+            return self.unary()
         if tok.kind in ("NOT", "-"):
             self.take()
             nxt = self.peek()
@@ -242,8 +256,6 @@ class _Parser:
 
     def field(self, tok: _Tok) -> Node:
         name = tok.value.lower()
-        if name not in KNOWN_FIELDS:
-            raise self.error(f"unknown field {tok.value!r}; known fields: {', '.join(KNOWN_FIELDS)}", tok)
         value_tok = self.peek()
         if value_tok is None or value_tok.kind not in ("word", "phrase") or value_tok.pos != tok.pos + len(tok.value) + 1:
             raise self.error(f"{tok.value}: needs a value right after the colon, e.g. {tok.value}:xxx", tok)
@@ -294,19 +306,39 @@ def _date_span(value: str, q: str, pos: int) -> DateSpan:
     return DateSpan(start, end)
 
 
-def parse(q: str) -> Node:
-    """Parse a search-box query into a syntax tree.
+@attrs.frozen
+class Query:
+    """A parsed query: its tree, and whether it is plain free text.
+
+    A plain query (words only: no operator, parenthesis, quote or field) may
+    fall back to partial matches; anything explicit is matched exactly.
+    """
+
+    text: str
+    node: Node
+    plain: bool
+
+
+def parse_query(q: str) -> Query:
+    """Parse a search-box query.
 
     Raises:
         QuerySyntaxError: the query is empty, too long, has an unclosed quote
-            or parenthesis, a dangling operator, an unknown field or a bad date.
+            or parenthesis, a dangling operator, a field without a value or a
+            bad date.
     """
     if not isinstance(q, str):
         raise QuerySyntaxError(f"a query must be a string, not {type(q).__name__}", "", None)
     if len(q) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}",
                                q[:50] + "...", MAX_QUERY_CHARS)
-    return _Parser(q).parse()
+    parser = _Parser(q)
+    return Query(q, parser.parse(), parser.plain)
+
+
+def parse(q: str) -> Node:
+    """The syntax tree of a search-box query (see :func:`parse_query`)."""
+    return parse_query(q).node
 
 # ---------------------------------------------------------------- compilation
 

@@ -9,17 +9,17 @@ what an article looked like on the way in is kept in stored fields.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from whoosh import fields
 from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
 
 from .analysis import BigramTokenizer, SegmenterProfile, WordTokenizer, fold
+from .ingest.identity import content_digest
 from .formats import CompactPositions
 from .models import Article
 
-__all__ = ["news_schema", "to_document", "from_stored", "content_digest",
+__all__ = ["news_schema", "to_document", "from_stored",
            "TEXT_FIELDS", "FACET_FIELDS", "FILTER_FIELDS"]
 
 #: Searchable text fields and their bigram twins.
@@ -73,12 +73,6 @@ def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
         digest=fields.ID(stored=True),
         meta=fields.STORED(),
     )
-
-
-def content_digest(article: Article) -> str:
-    """Hash of an article's folded title and body: equal text, equal digest."""
-    text = fold(article.title.strip()) + "\n" + fold(" ".join(article.body.split()))
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:

@@ -50,6 +50,19 @@ def _recover(folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class PrivateRamStorage(RamStorage):  # type: ignore[misc]
+    """Whoosh's in-memory storage, with scratch space of its own.
+
+    Whoosh's ``RamStorage.temp_storage`` is one fixed folder in the system
+    temp dir (``MAIN.tmp``) for every in-memory index of every process: two
+    at once delete each other's files. Here each writer's scratch space is
+    another in-memory storage, so an in-memory index writes nothing to disk.
+    """
+
+    def temp_storage(self, name: str | None = None) -> RamStorage:
+        return RamStorage()
+
+
 def create_whoosh(path: str | None, profile: SegmenterProfile) -> windex.Index:
     """A new, empty index (in memory when ``path`` is None).
 
@@ -58,7 +71,7 @@ def create_whoosh(path: str | None, profile: SegmenterProfile) -> windex.Index:
     """
     schema = news_schema(profile)
     if path is None:
-        return RamStorage().create_index(schema)
+        return PrivateRamStorage().create_index(schema)
     folder = Path(path)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise IndexExistsError(str(folder), "it is not an empty folder; pick a new or empty one")
@@ -85,21 +98,47 @@ def open_whoosh(path: str) -> windex.Index:
 
 
 def read_meta(ix: windex.Index) -> dict[str, Any] | None:
+    """What built the index (``searchlib.json``), or None if it records nothing.
+
+    Raises:
+        IndexCorruptError: the file is there but unreadable; the message says
+            how to recover. It is never silently rewritten.
+    """
     storage = ix.storage
     if not storage.file_exists(META_FILE):
         return None
     with storage.open_file(META_FILE) as f:
-        try:
-            meta: dict[str, Any] = json.loads(f.read().decode("utf-8"))
-        except ValueError:
-            return None
+        raw = f.read()
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as exc:
+        folder = getattr(storage, "folder", "") or ":memory:"
+        raise IndexCorruptError(
+            folder, f"{META_FILE} is damaged ({exc}). It records which dictionary and "
+            "folding built the index: restore it from a backup, or delete it (the next write "
+            "records this installation's analysis; rebuild if the index was built with other "
+            "user words)") from None
     return meta
 
 
 def write_meta(ix: windex.Index, meta: dict[str, Any]) -> None:
+    """Write ``searchlib.json`` atomically: a temporary file, fsync, rename."""
     data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-    with ix.storage.create_file(META_FILE) as f:
+    storage = ix.storage
+    folder = getattr(storage, "folder", "")
+    if not isinstance(storage, FileStorage) or not folder:
+        with storage.create_file(META_FILE) as f:
+            f.write(data)
+        return
+    target = Path(folder) / META_FILE
+    tmp = target.with_name(META_FILE + ".tmp")
+    with open(tmp, "wb") as f:
         f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
 
 
 def write_holder(ix: windex.Index) -> None:
@@ -118,7 +157,7 @@ def write_holder(ix: windex.Index) -> None:
 def clear_holder(ix: windex.Index) -> None:
     try:
         ix.storage.delete_file(HOLDER_FILE)
-    except (OSError, KeyError):
+    except (OSError, KeyError, NameError):  # RamStorage raises NameError for a missing file
         pass
 
 
@@ -127,7 +166,7 @@ def read_holder(ix: windex.Index) -> str:
     try:
         with ix.storage.open_file(HOLDER_FILE) as f:
             note = json.loads(f.read().decode("utf-8"))
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, NameError, ValueError):
         return ""
     return (f"process {note.get('pid')} on {note.get('host')} ({note.get('command')}) "
             f"since {note.get('since')}")

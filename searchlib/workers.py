@@ -4,9 +4,12 @@ searchlib starts its own interpreters rather than using multiprocessing, so a
 program that ingests needs no ``if __name__ == "__main__":`` guard and its
 main module is never imported twice, and nothing is forked from a process
 that may have threads. Parent and worker exchange length-prefixed pickles
-over the worker's stdin/stdout: ``(segment, chunk)`` in, ``("ok", segment)``
-or ``("error", message)`` out. A worker that cannot start makes the pool
-unavailable, and the caller builds segments in its own process instead.
+over a private pair of pipes (never stdin/stdout, so a library that prints
+inside a worker cannot corrupt an ingest): ``(segment, chunk)`` in,
+``("ok", segment)`` or ``("error", message)`` out. Whatever a worker prints
+goes to a temporary file, whose last line explains a worker that died. A
+worker that cannot start makes the pool unavailable, and the caller builds
+segments in its own process instead.
 """
 
 from __future__ import annotations
@@ -55,24 +58,34 @@ class _Worker:
     def __init__(self, index_dir: str) -> None:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, "-m", "searchlib.workers", index_dir],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, env=env)
-        self.pending = 0
+        task_r, task_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "searchlib.workers", index_dir, str(task_r), str(reply_w)],
+                stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr, env=env,
+                pass_fds=(task_r, reply_w))
+        except BaseException:
+            for fd in (task_w, reply_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(task_r)
+            os.close(reply_w)
+        self.tasks = os.fdopen(task_w, "wb")
+        self.replies = os.fdopen(reply_r, "rb")
 
     def send(self, task: Any) -> None:
-        assert self.proc.stdin is not None
-        _send(self.proc.stdin, task)
-        self.pending += 1
+        try:
+            _send(self.tasks, task)
+        except OSError:
+            raise WorkerError(f"an indexing worker process died: {self.last_error()}") from None
 
     def receive(self) -> Any:
-        assert self.proc.stdout is not None
         try:
-            reply = _recv(self.proc.stdout)
+            return _recv(self.replies)
         except (EOFError, OSError):
             raise WorkerError(f"an indexing worker process died: {self.last_error()}") from None
-        self.pending -= 1
-        return reply
 
     def last_error(self) -> str:
         self.proc.poll()
@@ -84,9 +97,12 @@ class _Worker:
     def close(self, kill: bool = False) -> None:
         if kill:
             self.proc.kill()
-        elif self.proc.stdin:
-            self.proc.stdin.close()
+        try:
+            self.tasks.close()  # end of tasks: the worker exits
+        except OSError:
+            pass
         self.proc.wait()
+        self.replies.close()
         self.stderr.close()
 
 
@@ -111,9 +127,6 @@ class WorkerPool:
         worker.send(task)
         self._order.append(worker)
 
-    def pending(self) -> int:
-        return len(self._order)
-
     def result(self) -> Any:
         """The reply to the oldest task not yet collected (waits for it)."""
         worker = self._order.popleft()
@@ -128,25 +141,25 @@ class WorkerPool:
         self.workers = []
 
 
-def _serve(index_dir: str) -> int:
+def _serve(index_dir: str, task_fd: int, reply_fd: int) -> int:
     from whoosh import index as windex
 
     from .pipeline import write_segment
 
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    tasks, replies = os.fdopen(task_fd, "rb"), os.fdopen(reply_fd, "wb")
     ix = windex.open_dir(index_dir)
-    _send(stdout, READY)
+    _send(replies, READY)
     while True:
         try:
-            segment, chunk = _recv(stdin)
+            segment, chunk = _recv(tasks)
         except EOFError:
             return 0
         try:
-            _send(stdout, ("ok", write_segment(ix, segment, chunk)))
+            _send(replies, ("ok", write_segment(ix, segment, chunk)))
         except Exception as exc:  # reported to the parent, which raises it
             detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            _send(stdout, ("error", detail))
+            _send(replies, ("error", detail))
 
 
 if __name__ == "__main__":
-    sys.exit(_serve(sys.argv[1]))
+    sys.exit(_serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))

@@ -30,7 +30,8 @@ from typing import Any
 
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment,
+                                  W3TermInfo)
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _lengths, _pointer
 from whoosh.util.numlists import GrowableArray
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
@@ -62,6 +63,14 @@ def field_tokens(kind: str, text: str, profile: SegmenterProfile) -> list[str]:
 
 
 _TERMINFO = W3TermInfo._struct
+_ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def segment_id() -> str:
+    """A new segment name, 16 characters as Whoosh's, from the OS's random source."""
+    import secrets
+
+    return "".join(secrets.choice(_ID_CHARS) for _ in range(16))
 _POSITIONS = CompactPositions()
 
 
@@ -214,7 +223,11 @@ class FastCodec(W3Codec):  # type: ignore[misc]
 
     def new_segment(self, storage: Any, indexname: str) -> Any:
         segment, self._next_segment = getattr(self, "_next_segment", None), None
-        return segment if segment is not None else super().new_segment(storage, indexname)
+        if segment is not None:
+            return segment
+        # Whoosh names segments with the `random` module: a program that seeds
+        # it (random.seed(0)) would make two writers pick the same segment names
+        return W3Segment(self, indexname, segid=segment_id())
 
     def field_writer(self, storage: Any, segment: Any) -> _FastFieldWriter:
         return _FastFieldWriter(self, storage, segment)

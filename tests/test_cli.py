@@ -54,9 +54,10 @@ def test_stats(cli_index, capsys):
 
 
 @pytest.mark.parametrize("argv, message, status", [
-    (["search", '"援疆'], "never closed", 1),
-    (["search", "foo:bar"], "unknown field", 1),
+    (["search", '"援疆'], "never closed", 2),
+    (["search", "date:2017-13-01"], "bad date", 2),
     (["search", "--limit", "0", "援疆"], "limit must be", 2),
+    (["search", "--related", "no-such-id"], "no article with id", 1),
 ])
 def test_errors_are_one_line_and_nonzero(cli_index, capsys, argv, message, status):
     argv = argv[:1] + ["--index", cli_index] + argv[1:]
@@ -87,7 +88,7 @@ def test_console_script_runs_without_traceback(cli_index):
     assert ok.returncode == 0 and json.loads(ok.stdout)["total"] == 1
     bad = subprocess.run(cmd + ["search", "--index", cli_index, "(援疆"],
                          capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "never closed" in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "never closed" in bad.stderr
 
 
 def test_progress_line_shows_articles_speed_and_eta():
@@ -132,3 +133,85 @@ def test_search_options_on_the_command_line(tmp_path, capsys):
     assert main(["search", "--index", index, "--json", "--source", "江城日报", "援疆"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == 1 and out["hits"][0]["source"] == "江城日报"
+
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "searchlib.cli", *args], capture_output=True,
+                          text=True, timeout=120, **kw)
+
+
+def one_clean_line(proc, status, words):
+    assert proc.returncode == status, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("searchlib: error: ")
+    assert words in proc.stderr
+
+
+def test_an_index_path_that_cannot_be_created_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    one_clean_line(run_cli("ingest", "--index", str(blocker / "ix"), str(SEED)), 1, str(blocker))
+
+
+def test_a_missing_user_dictionary_is_one_line(tmp_path):
+    proc = run_cli("ingest", "--index", str(tmp_path / "ix"), "--user-dict",
+                   str(tmp_path / "missing.txt"), str(SEED))
+    one_clean_line(proc, 1, "missing.txt")
+    assert not (tmp_path / "ix").exists()
+
+
+def test_an_ingest_where_everything_fails_leaves_no_empty_index(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(bad)]) == 3
+    assert not (tmp_path / "ix").exists()
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(tmp_path / "none.jsonl")]) == 3
+    assert not (tmp_path / "ix").exists()
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_ingest_of_a_folder_skips_the_index_inside_it(tmp_path, capsys):
+    shutil.copy(SEED, tmp_path / "a.txt")
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(tmp_path)]) == 0
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "unchanged 1, duplicates 0, failed 0, skipped 1" in out
+
+
+def test_all_failures_flag_lists_every_failure(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "ok", "title": "t", "body": "援疆"}\n' + "{oops\n" * 14, encoding="utf-8")
+    assert main(["ingest", "--index", str(tmp_path / "ix"), "-q", str(bad)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("broken JSON") == 10 and "4 more failures" in err
+    assert main(["ingest", "--index", str(tmp_path / "ix2"), "-q", "--all-failures", str(bad)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("broken JSON") == 14 and "more failures" not in err
+    assert f"{bad}:15: broken JSON" in err
+
+
+def test_lone_surrogates_never_break_output(tmp_path):
+    feed = tmp_path / "s.jsonl"
+    feed.write_text('{"id": "s\\ud83d", "title": "\\ud83d标题", "body": "援疆\\udc00干部"}\n',
+                    encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert run_cli("ingest", "--index", index, str(feed)).returncode == 0
+    for extra in ([], ["--json"]):
+        proc = run_cli("search", "--index", index, *extra, "援疆")
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert "\ufffd" in proc.stdout or "\\ufffd" in proc.stdout
+    # a query holding bytes that are not UTF-8 (argv gets lone surrogates)
+    proc = subprocess.run([sys.executable, "-m", "searchlib.cli", "search", "--index", index,
+                           b"\xff\xfe".decode("utf-8", "surrogateescape")],
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+
+
+def test_output_to_a_terminal_that_cannot_show_chinese_is_escaped(cli_index):
+    import os
+
+    proc = subprocess.run([sys.executable, "-m", "searchlib.cli", "search", "--index", cli_index,
+                           "援疆干部"], capture_output=True, timeout=120,
+                          env=dict(os.environ, PYTHONIOENCODING="ascii"))
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+    assert b"\\u63f4" in proc.stdout  # 援, escaped

@@ -26,15 +26,19 @@ with ix._write_lock, ix._locked():
 """
 
 READER = """
-import json, sys, time, searchlib
+import json, sys, threading, searchlib
 ix = searchlib.open_index(sys.argv[1])
-deadline = time.time() + float(sys.argv[2])
-seen = []
-while time.time() < deadline:
-    seen.append(ix.search("援疆干部").total)
-print(json.dumps(seen))
+stop = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+seen = [ix.search("援疆干部").total]
+print("ready", flush=True)
+while not stop.is_set():
+    total = ix.search("援疆干部").total
+    if total != seen[-1]:
+        print("saw", total, flush=True)
+    seen.append(total)
+print(json.dumps(seen), flush=True)
 """
-
 
 def articles(start, n):
     return [{"id": f"a{i}", "title": f"第{i}篇", "body": f"援疆干部第{i}次座谈会在吉林召开。"}
@@ -63,7 +67,12 @@ def test_second_writer_waits_then_says_who_holds_the_lock(tmp_path):
 
 
 def run_writer_and_readers(path, seconds, threads=4):
-    """One writer committing while reader threads and a reader process search."""
+    """One writer committing while reader threads and a reader process search.
+
+    The writer writes for ``seconds``, and on until every reader has seen at
+    least two different totals (so a slow start on a loaded machine cannot
+    make a reader miss the writes), within a generous deadline.
+    """
     with searchlib.open_index(path, create=True) as ix:
         ix.add(articles(0, 1))
         errors, totals = [], {}
@@ -81,21 +90,34 @@ def run_writer_and_readers(path, seconds, threads=4):
             except BaseException as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 
-        proc = subprocess.Popen([sys.executable, "-c", READER, str(path), str(seconds)],
+        proc = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, text=True,
                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert proc.stdout.readline().strip() == "ready"
+        changes = []
+        watcher = threading.Thread(target=lambda: changes.extend(iter(proc.stdout.readline, "")))
+        watcher.start()
         workers = [threading.Thread(target=reader, args=(i,)) for i in range(threads)]
         for t in workers:
             t.start()
-        written, deadline = 1, time.time() + seconds
-        while time.time() < deadline:
+        written, start = 1, time.time()
+
+        def everyone_saw_commits():
+            return (any(line.startswith("saw") for line in changes)
+                    and len(totals) == threads and all(len(set(v)) > 1 for v in totals.values()))
+
+        while time.time() < start + seconds or not everyone_saw_commits():
+            assert time.time() < start + seconds + 120, "a reader never saw a new commit"
+            assert not errors, errors
             ix.add(articles(written, 3))
             written += 3
         stop.set()
         for t in workers:
             t.join()
-        out, _ = proc.communicate(timeout=60)
-        seen_by_process = json.loads(out)
+        proc.stdin.close()
+        watcher.join(timeout=60)
+        proc.wait(timeout=60)
+        seen_by_process = json.loads(changes[-1])
         assert errors == []
         assert ix.search("援疆干部").total == written
         return written, totals, seen_by_process

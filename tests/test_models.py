@@ -52,3 +52,20 @@ def test_failure_unpacks_as_source_and_reason():
     source, reason = Failure("news.jsonl", "broken JSON", 3)
     assert (source, reason) == ("news.jsonl:3", "broken JSON")
     assert IngestReport(failed=[Failure("x", "y")]).ok is False
+
+
+def test_reprs_are_concise(hans_index):
+    res = hans_index.search("总统", limit=3)
+    text = repr(res)
+    assert text.startswith("<SearchResults '总统': ") and "page 1 of" in text and len(text) < 120
+    hit = res[0]
+    assert repr(hit) == f"Hit(id={hit.id!r}, score={hit.score!r}, rank=1)"
+    article = max((h.article for h in res), key=lambda a: len(a.body))
+    assert len(article.body) > 100 and article.body not in repr(article)
+    assert len(repr(article)) < 400 and f"({len(article.body):,} chars)" in repr(article)
+
+
+def test_search_results_support_len_iteration_and_indexing(hans_index):
+    res = hans_index.search("总统", limit=5)
+    assert len(res) == 5 and list(res) == res.hits
+    assert res[0] is res.hits[0] and res[-1] is res.hits[4] and res[1:3] == res.hits[1:3]

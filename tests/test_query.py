@@ -39,7 +39,6 @@ def test_date_ranges():
     ("OR 援疆", 0, "expected a search term"),
     ("援疆 OR", 3, "needs a search term after"),
     ("援疆 NOT", 3, "needs a search term after"),
-    ("foo:bar", 0, "unknown field 'foo'; known fields: title"),
     ("title:", 0, "needs a value"),
     ("date:2017-13-01", 5, "bad date"),
     ("date:2018..2017", 5, "ends before it starts"),
@@ -91,3 +90,57 @@ def test_short_queries_are_never_relaxed_but_questions_are(hans_index):
     assert hans_index.search("援疆干部 -阿勒泰").total == 0
     res = hans_index.search("援疆干部在阿勒泰做了哪些工作")
     assert res.relaxed and res.hits[0].article.source == "江城日报"
+
+
+def test_full_width_operators_typed_with_an_ime_act_as_ascii_ones():
+    assert parse("（北京 OR 上海） －台风 ＋援疆") == parse("(北京 OR 上海) -台风 +援疆")
+    assert parse("title：吉林") == Text("吉林", fields=("title",))
+    assert parse("＂工作 总结＂") == Text("工作 总结", quoted=True)
+
+
+def test_a_word_colon_that_names_no_field_is_text():
+    assert parse("https://news.example/a?id=1") == Text("https://news.example/a?id=1")
+    assert parse("10:30 会议") == All((Text("10:30"), Text("会议")))
+    assert parse("foo:bar") == Text("foo:bar")
+
+
+def test_lower_case_and_or_not_are_words_and_plus_means_required():
+    assert parse("援疆 and 干部") == All((Text("援疆"), Text("and"), Text("干部")))
+    assert parse("援疆 or 干部") == All((Text("援疆"), Text("or"), Text("干部")))
+    assert parse("+援疆 干部") == parse("援疆 干部")
+    assert parse("C++ 5+2") == All((Text("C++"), Text("5+2")))
+
+
+@pytest.mark.parametrize("query, plain", [
+    ("援疆干部在阿勒泰做了哪些工作", True), ("援疆 干部 工作", True),
+    ("援疆 AND 干部 AND 工作", False), ('"援疆" "干部" 工作', False), ("援疆 干部 -工作", False),
+    ("title:援疆 干部 工作", False), ("(援疆 干部 工作)", False), ("援疆 OR 干部", False),
+])
+def test_only_plain_free_text_counts_as_plain(query, plain):
+    from searchlib.query import parse_query
+
+    assert parse_query(query).plain is plain
+
+
+@pytest.mark.parametrize("query", [
+    "援疆干部 AND 半导体 AND 晶片",
+    '"援疆干部" "半导体" 晶片',
+    "援疆干部 半导体 晶片 -台湾",
+    "title:援疆干部 半导体 晶片",
+    "(援疆干部 半导体 晶片)",
+])
+def test_explicit_operators_never_fall_back_to_partial_matches(hans_index, query):
+    plain = hans_index.search("援疆干部 半导体 晶片")
+    assert plain.relaxed and plain.total > 0       # the same words, typed plainly, relax
+    res = hans_index.search(query)
+    assert res.total == 0 and not res.relaxed and res.hits == []
+
+
+def test_facet_values_fold_like_filters(mem_index):
+    mem_index.add([{"id": str(i), "title": "t", "body": "援疆干部", "source": src}
+                   for i, src in enumerate(["江城日报", "江城日報", "江城日报", "新华社"])])
+    res = mem_index.search("援疆", facets=("source",))
+    assert res.facets["source"] == {"江城日报": 3, "新华社": 1}
+    assert mem_index.search("援疆", source="江城日報").total == 3
+    assert mem_index.search("援疆 source:江城日报").total == 3
+    assert mem_index.stats()["sources"] == {"江城日报": 3, "新华社": 1}

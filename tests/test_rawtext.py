@@ -74,3 +74,112 @@ def test_articles_without_body_are_rejected(text):
 def test_impossible_date_line_is_an_error_not_body_text():
     with pytest.raises(InvalidArticleError, match="date"):
         parse_raw_article("标题\n2017-02-30 10:00\n正文。")
+
+
+# --- blank lines before the title -------------------------------------------
+
+@pytest.mark.parametrize("lead", ["\n", "\n\n  \n", " \t\n\u00a0\n\u3000\u3000\n", "\ufeff\r\n\r\n",
+                                  "\x0c\n", "\u2028\u202f\u2007\n", "\u205f\n\u2000\u200a\n\u200b\n"])
+def test_blank_and_whitespace_lines_before_the_title_are_skipped(lead):
+    a = parse_raw_article(f"{lead}标题一\n2017-02-10\n正文。")
+    assert (a.title, a.date, a.body) == ("标题一", dt.date(2017, 2, 10), "正文。")
+
+
+# --- credits ----------------------------------------------------------------
+
+BODY = "第一段正文。\n\n最后一段正文。"
+
+
+def _fields(a):
+    return a.source, a.author, a.editor, a.contributors
+
+
+@pytest.mark.parametrize("credit, expected", [
+    ("来源：新华社", ("新华社", None, None, ())),
+    ("來源：中央社", ("中央社", None, None, ())),
+    ("作者：张三", (None, "张三", None, ())),
+    ("责任编辑：李四", (None, None, "李四", ())),
+    ("責任編輯：李四", (None, None, "李四", ())),
+    ("【责任编辑：李四】", (None, None, "李四", ())),
+    ("（文/张三 编辑/李四）", (None, "张三", "李四", ())),
+    ("（记者 张三 通讯员 李四）", (None, "张三", None, ("李四",))),
+    ("（本报记者 张三 实习生 李四）", (None, "张三", None, ("李四",))),
+    ("（记者 张三 摄影 李四 编辑 王五）", (None, "张三", "王五", ("李四",))),
+    ("（记者 张三 李四）", (None, "张三", None, ("李四",))),
+    ("（记者 张三、李四、王五）", (None, "张三", None, ("李四", "王五"))),
+    ("(江城日报记者/彭亚娟 编辑/李波)", ("江城日报", "彭亚娟", "李波", ())),
+    ("（新华社记者张三）", ("新华社", "张三", None, ())),
+    ("（記者 張三 通訊員 李四 實習生 王五 攝影 趙六 編輯 孫七）",
+     (None, "張三", "孫七", ("李四", "王五", "趙六"))),
+    ("（记者 张三 报道）", (None, "张三", None, ())),
+])
+def test_credit_forms_at_the_end_of_the_body(credit, expected):
+    for text in (f"标题\n{BODY}{credit}", f"标题\n{BODY}\n{credit}"):  # ending the paragraph / own line
+        a = parse_raw_article(text)
+        assert _fields(a) == expected, text
+        assert a.body == BODY, text
+
+
+@pytest.mark.parametrize("credit, expected", [
+    ("来源：新华社", ("新华社", None, None, ())),
+    ("作者：张三", (None, "张三", None, ())),
+    ("来源：新华社  作者：张三 | 责任编辑：李四", ("新华社", "张三", "李四", ())),
+    ("（记者 张三 通讯员 李四）", (None, "张三", None, ("李四",))),
+    ("記者 張三 攝影 李四", (None, "張三", None, ("李四",))),
+])
+def test_credit_forms_in_header_lines(credit, expected):
+    a = parse_raw_article(f"标题\n2017年2月10日 星期五\n{credit}\n{BODY}")
+    assert _fields(a) == expected
+    assert (a.date, a.body) == (dt.date(2017, 2, 10), BODY)
+
+
+def test_labelled_credits_after_the_last_sentence_and_several_in_a_row():
+    a = parse_raw_article(f"标题\n{BODY}（记者 张三）\n来源：人民网 责任编辑：李四")
+    assert _fields(a) == ("人民网", "张三", "李四", ())
+    assert a.body == BODY
+    a = parse_raw_article("标题\n正文。责任编辑：李四")
+    assert (a.editor, a.body) == ("李四", "正文。")
+
+
+@pytest.mark.parametrize("paragraph", [
+    "他说（记者 张三）我们都很好。",      # in the middle of a sentence
+    "会见了来访的外宾（图）",             # a role word alone
+    "出席会议的市长张三（左）",
+    "这份报告来自（编辑部）",             # 编辑 inside a word
+    "全年增长百分之五（同比）",
+    "正文。新华社记者 张三",              # unlabelled after a sentence: could be prose
+    "他认为。记者/编辑都要努力工作",
+])
+def test_text_that_is_not_a_credit_stays_in_the_body(paragraph):
+    a = parse_raw_article(f"标题\n{paragraph}")
+    assert a.body == paragraph
+    assert _fields(a) == (None, None, None, ())
+
+
+# --- dates in header lines --------------------------------------------------
+
+@pytest.mark.parametrize("date_line, expected", [
+    ("2017年2月10日00:33", dt.datetime(2017, 2, 10, 0, 33)),
+    ("2017年2月10日 00时33分", dt.datetime(2017, 2, 10, 0, 33)),
+    ("2017年2月10日 星期五", dt.date(2017, 2, 10)),
+    ("2017年2月10日 下午3:05 来源：新华社", dt.datetime(2017, 2, 10, 15, 5)),
+    ("发布时间：106年2月10日", dt.date(2017, 2, 10)),
+    ("民國106年2月10日 週五", dt.date(2017, 2, 10)),
+    ("２０１７年２月１０日　１０：３３", dt.datetime(2017, 2, 10, 10, 33)),
+])
+def test_date_line_forms(date_line, expected):
+    a = parse_raw_article(f"标题\n{date_line}\n第一段正文。")
+    assert (a.date, a.body) == (expected, "第一段正文。")
+
+
+# --- HTML entities ----------------------------------------------------------
+
+@pytest.mark.parametrize("raw, clean", [
+    ("A&amp;B &lt;p&gt;", "A&B <p>"),
+    ("&#20013;&#x4e2d;&#X56FD;", "中中国"),
+    ("一&nbsp;二", "一 二"),
+    ("见 http://e.com/?a=1&copy=2&reg=3", "见 http://e.com/?a=1&copy=2&reg=3"),
+    ("A & B, AT&T, &copy 2017, &#20013 &notanentity;", "A & B, AT&T, &copy 2017, &#20013 &notanentity;"),
+])
+def test_only_well_formed_entities_are_decoded(raw, clean):
+    assert parse_raw_article(f"标题\n{raw}").body == clean

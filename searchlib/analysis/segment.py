@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from .. import config
 from ..errors import DictionaryError
 from .fold import fold_for_segmentation
 
@@ -83,7 +84,7 @@ def _main_dict_digest() -> str:
 def default_engine() -> str:
     """``rjieba`` (jieba-rs: same tokens, several times faster) when it is
     installed, else ``jieba``; ``$SEARCHLIB_SEGMENTER`` overrides."""
-    wanted = os.environ.get("SEARCHLIB_SEGMENTER", "").strip().lower()
+    wanted = config.segmenter()
     if wanted in ENGINES:
         return wanted
     try:
@@ -118,7 +119,7 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
-        cache_dir = os.environ.get("SEARCHLIB_CACHE_DIR")
+        cache_dir = config.cache_dir()
         if cache_dir:
             self._jieba.tmp_dir = cache_dir
         self._jieba.initialize()
@@ -166,11 +167,18 @@ def read_user_dict(path: str | os.PathLike[str]) -> list[UserWord]:
     """Read a user dictionary in jieba's format: ``word [frequency] [tag]`` a line.
 
     Raises:
-        DictionaryError: a line has a frequency that is not a number.
-        OSError: the file cannot be read.
+        DictionaryError: the file cannot be read, is not UTF-8, or a line has
+            a frequency that is not a number.
     """
     words: list[UserWord] = []
-    text = Path(path).read_text(encoding="utf-8-sig")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DictionaryError(str(path), None, f"cannot read the user dictionary: "
+                              f"{exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DictionaryError(str(path), None, f"not UTF-8 text (byte {exc.start}); save the "
+                              "dictionary as UTF-8") from None
     for lineno, line in enumerate(text.splitlines(), 1):
         parts = line.split()
         if not parts or parts[0].startswith("#"):

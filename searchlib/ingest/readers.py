@@ -1,7 +1,10 @@
 """Readers: files and folders in, :class:`Record` (an article or a failure) out.
 
 Every reader streams; one bad line, record or file becomes a failed Record
-that says where and why, and never stops the others.
+that says where and why, and never stops the others. JSONL and CSV files are
+read line by line, their encoding guessed from their first non-ASCII text
+(:func:`.encoding.decode_lines`): a line that cannot be decoded costs its own
+record only.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import attrs
 
 from ..errors import InvalidArticleError
 from ..models import Article
-from .encoding import EncodingError, decode, sniff_encoding
+from .encoding import EncodingError, TextLine, decode, text_lines
 from .rawtext import parse_raw_article
 
 __all__ = ["Record", "iter_records", "read_path", "records_from_objects", "FORMATS"]
@@ -109,64 +112,26 @@ def _format_of(path: Path) -> str | None:
     return FORMATS.get(suffixes[-1]) if suffixes else None
 
 
-def _head(path: str, stream: IO[bytes]) -> tuple[bytes, str | None, Record | None]:
-    """The first bytes of a stream and their encoding, or the failure to report."""
-    head = stream.read(_CHUNK)
-    try:
-        return head, sniff_encoding(head), None
-    except EncodingError as exc:
-        return head, None, Record(path, None, error=f"cannot decode: {exc}", size=len(head))
+def _text_lines(stream: IO[bytes]) -> Iterator[TextLine]:
+    """The decoded lines of a text file, read in 64 KB pieces (see :func:`.encoding.text_lines`)."""
+    return text_lines(iter(lambda: stream.read(_CHUNK), b""))
 
 
 def read_jsonl(path: str, stream: IO[bytes]) -> Iterator[Record]:
     """One article per line; blank lines are skipped."""
-    head, encoding, failure = _head(path, stream)
-    if encoding is None:
-        yield failure  # type: ignore[misc]
-        return
-    if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
-        data = head + stream.read()
-        try:
-            lines: Iterable[bytes | str] = data.decode(encoding).splitlines()
-        except UnicodeDecodeError as exc:
-            yield Record(path, None, error=f"invalid {encoding} at byte {exc.start}: {exc.reason}",
-                         size=len(data))
-            return
-    else:
-        lines = _binary_lines(head, stream)
-    for lineno, raw in enumerate(lines, 1):
-        size = len(raw)
-        try:
-            line = raw if isinstance(raw, str) else raw.decode(
-                "utf-8-sig" if lineno == 1 and encoding == "utf-8-sig" else encoding)
-        except UnicodeDecodeError as exc:
-            yield Record(path, lineno, error=f"invalid {encoding} text at byte {exc.start}", size=size)
+    for line in _text_lines(stream):
+        if line.error:
+            yield Record(path, line.number, error=line.error, size=line.size)
             continue
-        if not line.strip():
+        if not line.text.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield Record(path, lineno, error=f"broken JSON: {exc.msg} (column {exc.colno})", size=size)
+            yield Record(path, line.number, error=f"broken JSON: {exc.msg} (column {exc.colno})",
+                         size=line.size)
             continue
-        yield _article(path, lineno, obj, size)
-
-
-def _binary_lines(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
-    """Lines of a byte stream, in linear time however long a line is."""
-    pending: list[bytes] = []  # pieces of a line not finished yet
-    chunk = head
-    while chunk:
-        *complete, rest = chunk.split(b"\n")
-        if complete:
-            yield b"".join([*pending, complete[0]])
-            yield from complete[1:]
-            pending = []
-        if rest:
-            pending.append(rest)
-        chunk = stream.read(_CHUNK)
-    if pending:
-        yield b"".join(pending)
+        yield _article(path, line.number, obj, line.size)
 
 
 def _whole(path: str, stream: IO[bytes]) -> tuple[bytes, str | None, Record | None]:
@@ -204,52 +169,54 @@ def read_json(path: str, stream: IO[bytes]) -> Iterator[Record]:
 
 
 def read_csv(path: str, stream: IO[bytes]) -> Iterator[Record]:
-    """CSV with a header row naming the fields (``id,title,body,date,...``)."""
-    head, encoding, failure = _head(path, stream)
-    if encoding is None:
-        yield failure  # type: ignore[misc]
-        return
-    text = io.TextIOWrapper(_Prefixed(head, stream), encoding=encoding, errors="strict", newline="")
-    reader = csv.DictReader(text)
+    """CSV with a header row naming the fields (``id,title,body,date,...``).
+
+    A row with a line that cannot be decoded fails alone (its cells are not
+    read); a header row that cannot be decoded fails the file.
+    """
+    undecodable: dict[int, str] = {}  # line number -> reason, until its row is read
+
+    def texts() -> Iterator[str]:
+        for line in _text_lines(stream):
+            if line.error:
+                undecodable[line.number] = line.error
+            yield line.text
+
+    def decoding_error(first: int, last: int) -> str | None:
+        """Why a line among ``first..last`` could not be decoded (and forget those)."""
+        bad = sorted(n for n in undecodable if n <= last)
+        reasons = [undecodable.pop(n) for n in bad]
+        if not bad:
+            return None
+        return reasons[0] if bad[0] == first else f"line {bad[0]}: {reasons[0]}"
+
+    reader = csv.DictReader(texts())
     start = 1
     try:
-        if not reader.fieldnames:
+        fieldnames = reader.fieldnames
+        error = decoding_error(1, reader.line_num)
+        if error:
+            yield Record(path, 1, error=f"cannot read the header row: {error}")
+            return
+        if not fieldnames:
             yield Record(path, None, error="empty CSV file (no header row)")
             return
-        names = [(n or "").strip().lower() for n in reader.fieldnames]
-        reader.fieldnames = names
+        reader.fieldnames = [(n or "").strip().lower() for n in fieldnames]
         start = reader.line_num + 1
         for rec in reader:
-            if None in rec:
+            error = decoding_error(start, reader.line_num)
+            if error:
+                yield Record(path, start, error=error)
+            elif None in rec:
                 yield Record(path, start, error="row has more cells than the header")
             else:
                 yield _article(path, start, rec, sum(len(v or "") for v in rec.values()) * 2)
             start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        yield Record(path, start, error=f"invalid {encoding} text: {exc.reason}; rest of file skipped")
     except csv.Error as exc:
         yield Record(path, reader.line_num, error=f"broken CSV: {exc}; rest of file skipped")
-
-
-class _Prefixed(io.RawIOBase):
-    """A byte stream that replays ``head`` before reading on from ``stream``."""
-
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
-        self._head = head
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self._head:
-            n = min(len(b), len(self._head))
-            b[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._stream.read(len(b))
-        b[:len(data)] = data
-        return len(data)
+        return
+    for number in sorted(undecodable):  # after the last row (blank lines, a binary tail)
+        yield Record(path, number, error=undecodable[number])
 
 
 def read_raw(path: str, stream: IO[bytes]) -> Iterator[Record]:
@@ -292,13 +259,36 @@ def read_path(path: Path, fmt: str | None = None, in_folder: bool = False) -> It
         yield Record(name, None, error=stream.error)
 
 
+def is_index_folder(path: Path) -> bool:
+    """True for a folder holding a searchlib (or Whoosh) index: never read as input."""
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return False
+    return "searchlib.json" in names or any(n.endswith(".toc") and n.startswith("_") for n in names)
+
+
 def iter_records(paths: Iterable[str | os.PathLike[str]], fmt: str | None = None) -> Iterator[Record]:
-    """Records of files and folders (recursively, in name order; hidden files skipped)."""
+    """Records of files and folders (recursively, in name order).
+
+    Hidden files and folders are skipped, and so are index folders (``searchlib
+    ingest .`` run beside its own index does not read it), listed as skipped.
+    """
     for p in paths:
         path = Path(p)
         if path.is_dir():
+            if is_index_folder(path):
+                yield Record(str(path), None, error="an index folder, not input", skipped=True)
+                continue
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                kept = []
+                for d in sorted(d for d in dirs if not d.startswith(".")):
+                    if is_index_folder(Path(root) / d):
+                        yield Record(str(Path(root) / d), None, error="an index folder, not input",
+                                     skipped=True)
+                    else:
+                        kept.append(d)
+                dirs[:] = kept
                 for f in sorted(files):
                     if not f.startswith("."):
                         yield from read_path(Path(root) / f, fmt, in_folder=True)

@@ -1,0 +1,131 @@
+"""Every private Whoosh name searchlib relies on, listed and checked in one place.
+
+searchlib reads and writes Whoosh's W3 segments faster than Whoosh's public
+API allows (whole posting blocks at once, term tables written in one go), and
+that needs names Whoosh does not promise to keep. They are all listed in
+:data:`PRIVATE`, and :func:`check` (run at import) fails loudly, naming what is
+missing, on a Whoosh that lacks any of them: better than an ``AttributeError``
+in the middle of a search. Attributes that only exist on live objects (set in
+``__init__``) are in :data:`INSTANCE`; the test suite checks those on real
+readers, matchers and writers.
+
+The helpers below are the only code that touches the reading side's private
+names; the writer subclasses (``writer.py``, ``pipeline.py``) use the names
+listed for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import SearchlibError
+
+__all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings",
+           "deleted_docs", "length_bytes", "segment_count"]
+
+#: "module:object" -> private attributes of it (class or module level).
+PRIVATE: dict[str, tuple[str, ...]] = {
+    # reading: whole posting blocks, field lengths
+    "whoosh.codec.whoosh3:W3LeafMatcher": ("_read_ids", "_read_weights", "_read_values",
+                                           "_next_block"),
+    "whoosh.codec.whoosh3:W3PerDocReader": ("_cached_reader",),
+    "whoosh.codec.whoosh3": ("_lenfield",),
+    # writing: a term table written in one go
+    "whoosh.filedb.filetables": ("_lengths", "_pointer"),
+    "whoosh.filedb.filetables:OrderedHashWriter": ("_write_hashes",),
+    "whoosh.codec.whoosh3:W3TermInfo": ("_struct",),
+    "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
+    # writing: segments built elsewhere, committed in order
+    "whoosh.writing:SegmentWriter": ("_check_state", "_merge_segments", "_finalize_segment",
+                                     "_close_segment", "_flush_segment"),
+    "whoosh.index:FileIndex": ("_segments",),
+}
+
+#: Class name -> private attributes its instances carry (checked by the tests).
+INSTANCE: dict[str, tuple[str, ...]] = {
+    "SegmentReader": ("_terms", "_perdoc"),
+    "W3TermsReader": ("_postfile",),
+    "W3LeafMatcher": ("_ids", "_weights", "_values"),
+    "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
+    "SegmentWriter": ("_added", "_tempstorage"),
+    "OrderedHashWriter": ("buckets", "directory", "extras", "index", "lastkey"),
+}
+
+
+class WhooshCompatibilityError(SearchlibError, ImportError):
+    """The installed Whoosh lacks internals searchlib needs."""
+
+
+def check() -> None:
+    """Raise :class:`WhooshCompatibilityError` listing any name of :data:`PRIVATE` missing."""
+    missing = []
+    for where, names in PRIVATE.items():
+        module_name, _, attr = where.partition(":")
+        try:
+            obj: Any = importlib.import_module(module_name)
+            if attr:
+                obj = getattr(obj, attr)
+        except (ImportError, AttributeError):
+            missing.append(where)
+            continue
+        missing += [f"{where}.{name}" for name in names if not hasattr(obj, name)]
+    if missing:
+        import whoosh
+
+        raise WhooshCompatibilityError(
+            f"the installed Whoosh {whoosh.versionstring()} lacks {', '.join(missing)}; "
+            "searchlib needs Whoosh 2.7.4 (pip install 'Whoosh>=2.7.4,<2.8')")
+
+
+check()
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
+
+
+def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[Any], list[bytes]]:
+    """All ``(docnums, weights, values)`` of a term in one segment, deleted documents included.
+
+    Reads the term's posting blocks whole, from a fresh leaf matcher (an
+    inlined ``ListMatcher`` or a ``W3LeafMatcher``), never through the
+    wrappers Whoosh adds for deletions; callers drop deleted documents
+    themselves (:func:`deleted_docs`).
+    """
+    try:
+        info = reader.term_info(field, btext)
+    except KeyError:  # TermNotFound is a KeyError
+        return [], [], []
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        n = len(ids)
+        return list(ids), list(weights or [1.0] * n), list(values or [b""] * n)
+    m = reader._terms.matcher(field, btext, reader.schema[field].format)  # a W3LeafMatcher
+    ids_out: list[int] = []
+    weights_out: list[Any] = []
+    values_out: list[bytes] = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        m._read_values()
+        ids_out.extend(m._ids)
+        weights_out.extend(m._weights)
+        values_out.extend(m._values if m._values is not None else [b""] * len(m._ids))
+        m._next_block()
+    return ids_out, weights_out, values_out
+
+
+def deleted_docs(reader: Any) -> frozenset[int]:
+    """Segment-local numbers of the deleted documents of a segment reader."""
+    if not reader.has_deletions():
+        return frozenset()
+    return frozenset(reader.segment().deleted_docs())
+
+
+def length_bytes(reader: Any, field: str) -> Any:
+    """The per-document field-length column of a segment (bytes), or None."""
+    return reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+
+
+def segment_count(ix: Any) -> int:
+    """Number of segments of a Whoosh index."""
+    return len(ix._segments())

@@ -1,0 +1,291 @@
+"""Histories, not snapshots: random sequences of writes, deletes, re-opens,
+rebuilds and restores, checked after every step against a simple oracle.
+
+The oracle is a dict of the articles as they now are. "Article a matches
+query q" means ``fold(q)`` occurs in ``fold(a.title)`` or ``fold(a.body)``: a
+substring search, with no index. After each step every id, every article, the
+count and a few searches (hits, totals, facet counts) must equal the oracle's.
+Small chunk sizes make every write several segments, so deletions, updates
+and merges meet segments written in this process and by worker processes.
+
+The default run is CI-sized; ``pytest -m slow`` runs many more histories.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
+                                 rule)
+
+import searchlib
+from searchlib import Article, fold
+
+from .conftest import HANS, HANT, read_jsonl
+
+# ---------------------------------------------------------------- material
+
+_BASE = [r for r in read_jsonl(HANS) if len(r["content"]) < 1500][:30]
+_TRAD = {str(r["id"]): r for r in read_jsonl(HANT)}
+SOURCES = ["江城日报", "江城日報", "新华社", "中央社", None]
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def base_record(i: int) -> dict:
+    r = _BASE[i % len(_BASE)]
+    return {"id": str(r["id"]), "title": r["title"], "body": r["content"], "date": r["date"]}
+
+
+def text_key(a: Article) -> tuple[str, str]:
+    return fold(a.title.strip()), fold(" ".join(a.body.split()))
+
+
+# ---------------------------------------------------------------- the oracle
+
+
+class Oracle:
+    """The articles as they should be, and what each write should report."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, Article] = {}
+
+    def apply(self, records: list[dict]) -> Counter:
+        """Apply one add/ingest; returns the counts it should report."""
+        counts: Counter = Counter()
+        run: set[str] = set()
+        for rec in records:
+            article = Article.from_dict(rec)
+            derived = not rec.get("id") and not rec.get("url")
+            key = text_key(article)
+            if derived and any(text_key(self.articles[i]) == key for i in run):
+                counts["duplicates"] += 1
+                continue
+            if (derived and article.id not in self.articles
+                    and any(text_key(a) == key for i, a in self.articles.items() if i not in run)):
+                counts["duplicates"] += 1
+                continue
+            old = self.articles.get(article.id)
+            counts["added" if old is None else "unchanged" if old == article else "updated"] += 1
+            self.articles[article.id] = article
+            run.add(article.id)
+        return counts
+
+    def matching(self, text: str) -> set[str]:
+        m = fold(text)
+        return {i for i, a in self.articles.items() if m in fold(a.title) or m in fold(a.body)}
+
+
+# ---------------------------------------------------------------- the machine
+
+
+class IndexHistory(RuleBasedStateMachine):
+    """Drives one NewsIndex through a random history."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="searchlib-history-"))
+        self.oracle = Oracle()
+        self.ix: searchlib.NewsIndex | None = None
+        self.files = 0
+        self.env = {k: os.environ.get(k) for k in ("SEARCHLIB_CHUNK_BYTES",)}
+        self.gone: list[str] = []  # texts of deleted or replaced versions
+
+    # -------------------------------------------------------- setup / teardown
+
+    @initialize(on_disk=st.booleans(), workers=st.sampled_from([1, 1, 2]),
+                chunk=st.sampled_from([3_000, 12_000, 60_000]))
+    def open(self, on_disk: bool, workers: int, chunk: int) -> None:
+        os.environ["SEARCHLIB_CHUNK_BYTES"] = str(chunk)
+        self.on_disk = on_disk
+        self.workers = workers
+        self.path = self.tmp / "ix" if on_disk else None
+        self.ix = searchlib.open_index(self.path, create=True)
+
+    def teardown(self) -> None:
+        if self.ix is not None:
+            self.ix.close()
+        for k, v in self.env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -------------------------------------------------------- records
+
+    def records(self, data: st.DataObject, n: int) -> list[dict]:
+        out = []
+        for _ in range(n):
+            kind = data.draw(st.sampled_from(
+                ["new", "same", "body", "title", "meta", "traditional", "no-id", "url"]))
+            rec = base_record(data.draw(st.integers(0, len(_BASE) - 1)))
+            current = self.oracle.articles.get(rec["id"])
+            if kind == "same" and current is not None:
+                rec = {k: v for k, v in current.to_dict().items() if v not in (None, [])}
+            elif kind == "body":
+                rec["body"] += data.draw(st.sampled_from(["\n\n更正：本文已更新。", "（完）", "另据报道，会议圆满结束。"]))
+            elif kind == "title":
+                rec["title"] = data.draw(st.sampled_from(["【快讯】", "新闻："])) + rec["title"]
+            elif kind == "meta":
+                field = data.draw(st.sampled_from(["date", "source", "author", "category", "tags"]))
+                value = {"date": data.draw(st.sampled_from(["2001-05-20", "2017-02-10 00:33"])),
+                         "source": data.draw(st.sampled_from(SOURCES)),
+                         "author": "彭亚娟", "category": "时政", "tags": ["两岸", "经济"]}[field]
+                rec[field] = value
+            elif kind == "traditional" and rec["id"] in _TRAD:
+                rec["body"] = _TRAD[rec["id"]]["content"]
+            elif kind == "no-id":
+                del rec["id"]
+            elif kind == "url":
+                rec["url"] = f"https://news.example/{rec.pop('id')}"
+            if data.draw(st.booleans()):
+                rec["source"] = data.draw(st.sampled_from(SOURCES))
+            out.append(rec)
+        return out
+
+    def check_report(self, report: searchlib.IngestReport, expected: Counter) -> None:
+        got = {k: getattr(report, k) for k in ("added", "updated", "unchanged", "duplicates")}
+        assert got == {k: expected[k] for k in got}, (got, expected)
+        assert report.failed == []
+
+    def remember_gone(self, before: dict[str, Article]) -> None:
+        for i, a in before.items():
+            if self.oracle.articles.get(i) != a:
+                self.gone.append(a.body)
+
+    # -------------------------------------------------------- writes
+
+    @rule(data=st.data(), n=st.integers(1, 6))
+    def add(self, data: st.DataObject, n: int) -> None:
+        records = self.records(data, n)
+        before = dict(self.oracle.articles)
+        expected = self.oracle.apply(records)
+        self.check_report(self.ix.add(records, workers=self.workers), expected)
+        self.remember_gone(before)
+
+    @rule(data=st.data(), n=st.integers(1, 8))
+    def ingest_file(self, data: st.DataObject, n: int) -> None:
+        records = self.records(data, n)
+        self.files += 1
+        path = self.tmp / f"feed{self.files}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                        encoding="utf-8")
+        before = dict(self.oracle.articles)
+        expected = self.oracle.apply(records)
+        self.check_report(self.ix.ingest(path, workers=self.workers), expected)
+        self.remember_gone(before)
+
+    @precondition(lambda self: self.files > 0)
+    @rule(data=st.data())
+    def reingest_a_file(self, data: st.DataObject) -> None:
+        path = self.tmp / f"feed{data.draw(st.integers(1, self.files))}.jsonl"
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        before = dict(self.oracle.articles)
+        expected = self.oracle.apply(records)
+        self.check_report(self.ix.ingest(path, workers=self.workers), expected)
+        self.remember_gone(before)
+
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        ids = sorted(self.oracle.articles) + ["no-such-id"]
+        article_id = data.draw(st.sampled_from(ids))
+        expected = self.oracle.articles.pop(article_id, None)
+        assert self.ix.delete(article_id) is (expected is not None)
+        if expected is not None:
+            self.gone.append(expected.body)
+
+    @precondition(lambda self: self.on_disk)
+    @rule()
+    def reopen(self) -> None:
+        self.ix.close()
+        self.ix = searchlib.open_index(self.path)
+
+    @rule()
+    def rebuild(self) -> None:
+        report = self.ix.rebuild()
+        assert report.added == len(self.oracle.articles) and not report.failed
+
+    @precondition(lambda self: self.on_disk)
+    @rule()
+    def backup_then_restore(self) -> None:
+        self.backups = getattr(self, "backups", 0) + 1
+        backup = self.tmp / f"backup{self.backups}"
+        self.ix.backup(backup)
+        self.ix.close()
+        shutil.rmtree(self.path)
+        shutil.copytree(backup, self.path)
+        self.ix = searchlib.open_index(self.path)
+
+    # -------------------------------------------------------- what must hold
+
+    @invariant()
+    def same_articles(self) -> None:
+        if self.ix is None:
+            return
+        assert self.ix.count() == len(self.oracle.articles)
+        assert sorted(self.ix.ids()) == sorted(self.oracle.articles)
+        for article_id, article in self.oracle.articles.items():
+            assert self.ix.get(article_id) == article
+
+    def search_matches_oracle(self, text: str) -> None:
+        expected = self.oracle.matching(text)
+        quoted = f'"{text}"'
+        res = self.ix.search(quoted, limit=1000, facets=("source", "year"))
+        assert {h.id for h in res.hits} == expected, text
+        assert res.total == len(expected)
+        assert not res.relaxed
+        sources: Counter = Counter()
+        years: Counter = Counter()
+        for i in expected:
+            a = self.oracle.articles[i]
+            if a.source:
+                sources[fold(a.source)] += 1
+            if a.date:
+                years[f"{a.date.year:04d}"] += 1
+        assert Counter({fold(k): v for k, v in res.facets["source"].items()}) == sources
+        assert res.facets["year"] == dict(years)
+
+    @invariant()
+    def searches_are_exact(self) -> None:
+        if self.ix is None:
+            return
+        rng = random.Random(len(self.oracle.articles) * 31 + len(self.gone))
+        pool = [a.title + a.body for a in self.oracle.articles.values()] + self.gone[-5:]
+        for _ in range(4 if pool else 0):
+            runs = HAN_RUN.findall(rng.choice(pool))
+            if not runs:
+                continue
+            run = rng.choice(runs)
+            k = rng.randint(1, min(5, len(run)))
+            start = rng.randrange(len(run) - k + 1)
+            self.search_matches_oracle(run[start:start + k])
+        for text in ("更正", "快讯", "本文已更新"):  # the edits' own text
+            self.search_matches_oracle(text)
+
+
+def _run(examples: int, steps: int) -> None:
+    machine = IndexHistory
+    machine.TestCase.settings = settings(
+        max_examples=examples, stateful_step_count=steps, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=False)
+    machine.TestCase().runTest()
+
+
+def test_random_histories_keep_every_search_exact():
+    _run(examples=12, steps=12)
+
+
+@pytest.mark.slow
+def test_many_long_random_histories_keep_every_search_exact():
+    _run(examples=120, steps=30)

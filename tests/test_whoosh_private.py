@@ -1,0 +1,57 @@
+"""The private Whoosh names searchlib relies on are all listed, and a Whoosh
+without one of them fails loudly at import, not in the middle of a search."""
+
+from __future__ import annotations
+
+import pytest
+
+import searchlib
+from searchlib import whoosh_private
+from searchlib.whoosh_private import INSTANCE, WhooshCompatibilityError, check
+
+
+def test_the_installed_whoosh_has_every_listed_name():
+    check()
+
+
+def test_a_whoosh_lacking_a_name_is_refused_with_the_names_missing(monkeypatch):
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    monkeypatch.delattr(W3LeafMatcher, "_read_ids")
+    with pytest.raises(WhooshCompatibilityError) as err:
+        check()
+    assert "W3LeafMatcher._read_ids" in str(err.value) and "Whoosh 2.7.4" in str(err.value)
+    assert isinstance(err.value, ImportError) and isinstance(err.value, searchlib.SearchlibError)
+
+
+def test_live_objects_carry_the_listed_instance_attributes(tmp_path):
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from searchlib.writer import FastCodec, FastSegmentWriter
+
+    with searchlib.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add([{"id": str(i), "title": "标题", "body": "援疆干部" * 5} for i in range(40)])
+        ix.delete("3")
+        reader = ix._searcher().reader().leaf_readers()[0][0]
+        objects = {"SegmentReader": reader, "W3TermsReader": reader._terms, "W3Codec": FastCodec()}
+        matcher = reader._terms.matcher("body_ng", "援疆".encode(), reader.schema["body_ng"].format)
+        assert isinstance(matcher, W3LeafMatcher)  # 40 postings: not inlined
+        matcher._read_ids()
+        objects["W3LeafMatcher"] = matcher
+        writer = FastSegmentWriter(ix._ix, _lk=False)
+        objects["SegmentWriter"] = writer
+        objects["OrderedHashWriter"] = writer.fieldwriter._tindex
+        for name, attrs in INSTANCE.items():
+            for attr in attrs:
+                assert hasattr(objects[name], attr), f"{name}.{attr}"
+        writer.cancel()
+
+
+def test_raw_postings_include_deleted_documents_and_the_executor_drops_them(tmp_path):
+    with searchlib.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add([{"id": str(i), "title": "标题", "body": f"援疆干部第{i}篇"} for i in range(40)])
+        ix.delete("7")
+        reader = ix._searcher().reader().leaf_readers()[0][0]
+        ids, _, _ = whoosh_private.raw_postings(reader, "body_ng", "援疆".encode())
+        assert len(ids) == 40 and len(whoosh_private.deleted_docs(reader)) == 1
+        assert ix.search("援疆").total == 39
