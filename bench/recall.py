@@ -12,6 +12,10 @@ compared to the oracle:
 - ``two-term``: two unquoted 2-4 character substrings of one article
 - ``hant->hans`` / ``hans->hant``: a query in one script on the other script's index
 - ``hant``: traditional queries on the traditional index
+- ``char`` / ``word``: one Han character, or one jieba word, of the simplified text, on the
+  simplified index, judged by a plain oracle (NFKC and case only, no Han folding): simplified
+  queries on simplified text must find exactly the articles that hold those characters, never
+  ones holding another simplified character that traditional script writes alike (画/划)
 
 Highlights are checked on every searchlib hit: each span covers only query
 text, and every whole occurrence of the query in a snippet is highlighted.
@@ -40,6 +44,9 @@ import searchlib  # noqa: E402
 from searchlib import fold  # noqa: E402
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
+KINDS = ("substring", "phrase", "two-term", "hant->hans", "hans->hant", "hant", "char", "word")
+#: Kinds judged on the simplified index; the others on the traditional one.
+ON_HANS = ("substring", "phrase", "two-term", "hant->hans", "char", "word")
 
 
 # ---------------------------------------------------------------- sampling
@@ -67,8 +74,7 @@ def sample_substring(rng: random.Random, text: str, lo: int, hi: int, han_only: 
 
 def make_queries(rng: random.Random, hans: list[dict], hant: dict[str, dict], n: int) -> dict[str, list[tuple[str, str]]]:
     """kind -> [(query string, text to look for)]"""
-    kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in
-                                              ("substring", "phrase", "two-term", "hant->hans", "hans->hant", "hant")}
+    kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
     while min(len(v) for v in kinds.values()) < n:
         rec = rng.choice(hans)
         trad = hant[rec["id"]]
@@ -87,21 +93,46 @@ def make_queries(rng: random.Random, hans: list[dict], hant: dict[str, dict], n:
             kinds["hans->hant"].append((s, s))
         if len(kinds["hant"]) < n and (s := sample_substring(rng, tbody, 2, 4, True)):
             kinds["hant"].append((s, s))
+        if len(kinds["char"]) < n and (s := sample_substring(rng, body, 1, 1, True)):
+            kinds["char"].append((s, s))
+        if len(kinds["word"]) < n and (s := sample_word(rng, body)):
+            kinds["word"].append((s, s))
     return kinds
+
+
+def sample_word(rng: random.Random, text: str) -> str | None:
+    """A jieba word of 2-4 Han characters from ``text``."""
+    import jieba
+
+    start = rng.randrange(max(1, len(text) - 200))
+    words = [w for w in jieba.lcut(text[start:start + 200]) if 2 <= len(w) <= 4 and HAN.fullmatch(w)]
+    return rng.choice(words) if words else None
 
 
 # ---------------------------------------------------------------- oracle and engines
 
 
 class Oracle:
-    """Which articles contain a text, by plain substring search over folded text."""
+    """Which articles contain a text, by plain substring search over normalized text.
 
-    def __init__(self, records: list[dict]) -> None:
-        self.docs = [(r["id"], fold(r.get("title") or ""), fold(r["content"])) for r in records]
+    ``han=True``: searchlib's folding (traditional and simplified alike);
+    ``han=False``: NFKC and case folding only, every Han character itself.
+    """
+
+    def __init__(self, records: list[dict], han: bool = True) -> None:
+        self.norm = fold if han else plain_fold
+        self.docs = [(r["id"], self.norm(r.get("title") or ""), self.norm(r["content"]))
+                     for r in records]
 
     def find(self, needle: str) -> set[str]:
-        parts = [fold(p) for p in needle.split("\t")]
+        parts = [self.norm(p) for p in needle.split("\t")]
         return {i for i, t, b in self.docs if all(p in t or p in b for p in parts)}
+
+
+def plain_fold(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def searchlib_ids(ix: searchlib.NewsIndex, q: str) -> tuple[set[str], list[Any]]:
@@ -231,21 +262,6 @@ def drcd(n_queries: int, seed: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- main
 
 
-def distinct(records: list[dict]) -> list[dict]:
-    """Drop articles whose text repeats an earlier one (searchlib stores such
-    duplicates once, so the oracle must not count them twice)."""
-    from searchlib.schema import content_digest
-
-    seen: set[str] = set()
-    out = []
-    for r in records:
-        key = content_digest(searchlib.Article(id=r["id"], title=r["title"], body=r["content"]))
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
-
-
 def build_words_only(records: list[dict], folder: Path) -> float:
     """searchlib's schema without the bigram fields, same writer, one process:
     what the exact-match design costs over a word index."""
@@ -254,7 +270,8 @@ def build_words_only(records: list[dict], folder: Path) -> float:
     from searchlib.analysis import SegmenterProfile
     from searchlib.config import chunk_bytes
     from searchlib.pipeline import analyse
-    from searchlib.schema import content_digest, news_schema
+    from searchlib.ingest.identity import content_digest
+    from searchlib.schema import news_schema
     from searchlib.writer import FastSegmentWriter
 
     profile = SegmenterProfile()
@@ -301,7 +318,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
 
-    hans = distinct(read_news(HANS, args.docs or None))
+    hans = read_news(HANS, args.docs or None)
     hant_all = {r["id"]: r for r in read_news(HANT, args.docs or None)}
     hant = [hant_all[r["id"]] for r in hans]
     mb = text_bytes(hans) / 1e6
@@ -323,9 +340,10 @@ def main(argv: list[str]) -> int:
                             "searchlib_1proc_mb": round(folder_size(tmpd / "sl_one") / 1e6, 1),
                             "naive_mb": round(folder_size(tmpd / "nv_hans") / 1e6, 1),
                             "words_only_mb": round(folder_size(tmpd / "wo_hans") / 1e6, 1)}
-        oracle_hans = Oracle(hans)
-        for kind in ("substring", "phrase", "two-term", "hant->hans"):
-            results[kind] = run_kind(kind, kinds[kind], oracle_hans, sl_hans, naive_hans)
+        oracle_hans, plain_hans = Oracle(hans), Oracle(hans, han=False)
+        for kind in ON_HANS:
+            oracle = plain_hans if kind in ("char", "word") else oracle_hans
+            results[kind] = run_kind(kind, kinds[kind], oracle, sl_hans, naive_hans)
             print(f"  {kind}: done")
         sl_hans.close()
         sl_hant, _ = build_searchlib(hant, tmpd / "sl_hant")
@@ -339,7 +357,7 @@ def main(argv: list[str]) -> int:
         results["drcd"] = drcd(args.drcd_queries, args.seed)
 
     rows = [("kind", "engine", "recall", "q@recall=1", "precision", "q@prec=1", "seconds")]
-    for kind in ("substring", "phrase", "two-term", "hant->hans", "hans->hant", "hant"):
+    for kind in KINDS:
         for engine in ("searchlib", "naive"):
             r = results[kind][engine]
             rows.append((kind, engine, r["recall"], r["queries_full_recall"], r["precision"],

@@ -288,4 +288,4 @@ def test_random_histories_keep_every_search_exact():
 
 @pytest.mark.slow
 def test_many_long_random_histories_keep_every_search_exact():
-    _run(examples=120, steps=30)
+    _run(examples=60, steps=30)
