@@ -38,11 +38,7 @@ def search_json(ix: searchlib.NewsIndex, params: dict[str, str]) -> tuple[int, d
                         source=params.get("source"), facets=("month",))
     except (searchlib.QuerySyntaxError, searchlib.UsageError, ValueError) as exc:
         return 400, {"error": str(exc)}
-    return 200, {
-        "query": res.query, "total": res.total, "relaxed": res.relaxed, "facets": res.facets,
-        "hits": [{"id": h.id, "title_html": h.title_html, "date": str(h.article.date or ""),
-                  "snippets": [s.html for s in h.snippets]} for h in res.hits],
-    }
+    return 200, res.to_dict()
 
 
 def make_handler(ix: searchlib.NewsIndex) -> type[BaseHTTPRequestHandler]:

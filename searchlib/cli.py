@@ -23,7 +23,7 @@ from . import config
 from ._version import __version__
 from .errors import AnalysisMismatchWarning, QuerySyntaxError, SearchlibError, UsageError
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
-from .models import IngestReport, SearchResults, Snippet
+from .models import IngestReport, SearchResults
 from .schema import FACET_FIELDS
 
 __all__ = ["main"]
@@ -244,33 +244,13 @@ def _search(args: argparse.Namespace) -> int:
                             date_from=args.date_from, date_to=args.date_to, source=args.source,
                             category=args.category, facets=tuple(args.facet))
     if args.json:
-        json.dump(results_to_json(res), sys.stdout, ensure_ascii=False)
+        json.dump(res.to_dict(), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                        and not os.environ.get("NO_COLOR"))
     _print_results(res, color)
     return EXIT_OK
-
-
-def _snippet_json(s: Snippet) -> dict[str, Any]:
-    return {"text": s.text, "spans": [list(sp) for sp in s.spans], "html": s.html}
-
-
-def results_to_json(res: SearchResults) -> dict[str, Any]:
-    """The ``--json`` shape of a :class:`SearchResults`."""
-    hits = []
-    for h in res.hits:
-        a = h.article
-        hits.append({
-            "id": h.id, "title": a.title, "date": a.date.isoformat() if a.date else None,
-            "score": h.score, "source": a.source, "author": a.author, "editor": a.editor,
-            "url": a.url, "title_html": h.title_html,
-            "snippets": [_snippet_json(s) for s in h.snippets],
-        })
-    return {"query": res.query, "total": res.total, "page": res.page, "limit": res.limit,
-            "relaxed": res.relaxed, "suggestion": res.suggestion, "facets": res.facets,
-            "hits": hits}
 
 
 _MARK = ("\x1b[1;31m", "\x1b[0m")

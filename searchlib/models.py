@@ -240,6 +240,10 @@ class Snippet:
         """The matched pieces of text, in order."""
         return [self.text[a:b] for a, b in self.spans]
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"text", "spans", "html"}``: spans as ``[start, end]`` code-point offsets."""
+        return {"text": self.text, "spans": [list(sp) for sp in self.spans], "html": self.html}
+
 
 @attrs.frozen
 class Hit:
@@ -256,6 +260,18 @@ class Hit:
     def title_html(self) -> str:
         """The title as HTML with the matches marked."""
         return self.title.html if self.title else html.escape(self.article.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON: the article's fields but its body, the highlighted
+        title (``title_spans``, ``title_html``) and the snippets."""
+        out: dict[str, Any] = {"id": self.id, "rank": self.rank, "score": self.score}
+        article = self.article.to_dict()
+        del article["body"]
+        out.update(article)
+        out["title_spans"] = [list(sp) for sp in self.title.spans] if self.title else []
+        out["title_html"] = self.title_html
+        out["snippets"] = [s.to_dict() for s in self.snippets]
+        return out
 
 
 @attrs.frozen
@@ -306,6 +322,19 @@ class SearchResults:
         """Number of pages at this page size."""
         return max(1, -(-self.total // self.limit)) if self.limit else 1
 
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON shape of results (CLI ``--json``, HTTP API, examples).
+
+        Facets are lists of ``{"value", "count"}``, largest first, so that
+        their order survives any JSON parser.
+        """
+        return {"query": self.query, "total": self.total, "page": self.page,
+                "limit": self.limit, "pages": self.pages, "relaxed": self.relaxed,
+                "suggestion": self.suggestion,
+                "facets": {name: [{"value": v, "count": n} for v, n in counts.items()]
+                           for name, counts in self.facets.items()},
+                "hits": [h.to_dict() for h in self.hits]}
+
 
 @attrs.frozen
 class Failure:
@@ -325,6 +354,9 @@ class Failure:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "path": self.path, "line": self.line, "reason": self.reason}
 
 
 @attrs.frozen
@@ -357,6 +389,13 @@ class IngestReport:
     def ok(self) -> bool:
         """True when nothing failed."""
         return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON (the HTTP API's answer to a write)."""
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "duplicates": self.duplicates, "failed": [f.to_dict() for f in self.failed],
+                "skipped": list(self.skipped), "bytes_read": self.bytes_read,
+                "seconds": self.seconds}
 
     def summary(self) -> str:
         """One line for people."""

@@ -129,7 +129,8 @@ def test_search_options_on_the_command_line(tmp_path, capsys):
     assert main(args + ["--from", "2026-03-01", "--to", "2026-03-31", "--facet", "month",
                         "--facet", "year"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["facets"]["month"] == {"2026-03": out["total"]} and out["facets"]["year"] == {"2026": out["total"]}
+    assert out["facets"]["month"] == [{"value": "2026-03", "count": out["total"]}]
+    assert out["facets"]["year"] == [{"value": "2026", "count": out["total"]}]
     assert main(["search", "--index", index, "--json", "--source", "江城日报", "援疆"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == 1 and out["hits"][0]["source"] == "江城日报"

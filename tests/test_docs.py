@@ -43,7 +43,7 @@ def test_quickstart_builds_the_sample_index_and_prints_highlighted_results(tmp_p
     service = run_example(["examples/search_service.py", "--once", "國防 預算"], tmp_path)
     assert service.returncode == 0, service.stderr
     body = json.loads(service.stdout)
-    assert body["total"] > 0 and "<mark>" in body["hits"][0]["snippets"][0]
+    assert body["total"] > 0 and "<mark>" in body["hits"][0]["snippets"][0]["html"]
 
 
 def test_readme_python_example_runs(tmp_path):

@@ -69,3 +69,22 @@ def test_search_results_support_len_iteration_and_indexing(hans_index):
     res = hans_index.search("总统", limit=5)
     assert len(res) == 5 and list(res) == res.hits
     assert res[0] is res.hits[0] and res[-1] is res.hits[4] and res[1:3] == res.hits[1:3]
+
+
+def test_one_json_shape_for_results_hits_snippets_and_reports(hans_index):
+    import json
+
+    res = hans_index.search("总统", limit=3, facets=("year",))
+    data = json.loads(json.dumps(res.to_dict(), ensure_ascii=False))
+    assert {"query", "total", "page", "limit", "pages", "relaxed", "suggestion", "facets",
+            "hits"} <= set(data)
+    assert data["facets"]["year"] == [{"value": k, "count": v} for k, v in res.facets["year"].items()]
+    hit, first = data["hits"][0], res.hits[0]
+    assert "body" not in hit and hit["title"] == first.article.title and hit["rank"] == 1
+    assert hit["title_html"] == first.title_html
+    assert [hit["title"][a:b] for a, b in hit["title_spans"]] == first.title.matches
+    assert hit["snippets"][0] == {"text": first.snippets[0].text, "html": first.snippets[0].html,
+                                  "spans": [list(s) for s in first.snippets[0].spans]}
+    report = hans_index.add([{"id": "bad"}]).to_dict()
+    assert report["added"] == 0 and report["failed"][0]["source"] == "<records>:1"
+    assert "no body" in report["failed"][0]["reason"]
