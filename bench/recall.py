@@ -269,10 +269,10 @@ def build_words_only(records: list[dict], folder: Path) -> float:
 
     from searchlib.analysis import SegmenterProfile
     from searchlib.config import chunk_bytes
-    from searchlib.pipeline import analyse
+    from searchlib.backends.whoosh.commit import analyse
     from searchlib.ingest.identity import content_digest
-    from searchlib.schema import news_schema
-    from searchlib.writer import FastSegmentWriter
+    from searchlib.backends.whoosh.schema import news_schema
+    from searchlib.backends.whoosh.writer import FastSegmentWriter
 
     profile = SegmenterProfile()
     schema = news_schema(profile)

@@ -24,7 +24,7 @@ from ._version import __version__
 from .errors import AnalysisMismatchWarning, QuerySyntaxError, SearchlibError, UsageError
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
 from .models import IngestReport, SearchResults
-from .schema import FACET_FIELDS
+from .fields import FACET_FIELDS
 
 __all__ = ["main"]
 

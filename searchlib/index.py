@@ -1,73 +1,48 @@
-"""NewsIndex: a Whoosh index of news articles, opened with :func:`open_index`."""
+"""NewsIndex: a searchable collection of news articles, opened with :func:`open_index`.
+
+``NewsIndex`` owns everything engine-neutral: validating options, paging,
+planning (:mod:`.plan`), identity decisions (:mod:`.ingest`), highlighting,
+suggestion policy, the analysis record. An engine behind the
+:class:`~searchlib.backends.base.Backend` protocol stores and executes.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
-import time
 import warnings
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
-from whoosh.searching import Searcher
-from whoosh.util import filelock
-
+from . import config
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
+from .backends import open_backend
+from .backends.base import SORTS, Backend
 from .dates import parse_date
-from .errors import (
-    AnalysisMismatchWarning,
-    ArticleNotFoundError,
-    IndexExistsError,
-    IndexLockedError,
-    IndexNotFoundError,
-    InvalidArticleError,
-    SearchlibError,
-    UsageError,
-)
-from .execute import Executor
+from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
+from .fields import FACET_FIELDS
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
-from .models import Article, Hit, IngestReport, SearchResults, normalize_id, scrub
-from . import config
-from .pipeline import Committer
-from .query import DateSpan, Match, Node, highlight_patterns, parse_query, positive_texts
-from .related import key_terms, related
 from .ingest.identity import Identity, fingerprint
 from .ingest.session import IngestSession, ProgressFn
-from .schema import FACET_FIELDS, from_stored
-from .store import (
-    HOLDER_FILE,
-    clear_holder,
-    create_whoosh,
-    open_whoosh,
-    read_holder,
-    read_meta,
-    rebuild_folder,
-    swap_in,
-    write_holder,
-    write_meta,
-)
+from .models import Article, Hit, IngestReport, SearchResults, normalize_id, scrub
+from .plan import Patterns, Plan, plan_related, plan_search
+from .query import All, DateSpan, Match, Node, Query, parse_query, positive_texts
+from .ranking import RELATED_TERMS
+from .related import key_terms
 from .suggest import suggest
-from .whoosh_private import segment_count
-from .writer import FastSegmentWriter
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
 DEFAULT_INDEX = config.DEFAULT_INDEX
-SORTS = ("relevance", "newest", "oldest")
-try_for = filelock.try_for
 #: Fewer matches than this, and search() looks for a corrected query...
 FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
-#: Key terms that define "related" for more_like_this().
-RELATED_TERMS = 15
+#: Every article (stats, date range).
+_EVERYTHING = Plan(node=All(()))
 
 
 def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool = False, *,
@@ -94,26 +69,17 @@ def open_index(path: str | os.PathLike[str] | None = DEFAULT_INDEX, create: bool
         IndexNotFoundError: no index at ``path`` and ``create`` is false.
         IndexExistsError: ``create`` is true but ``path`` holds other files.
         IndexCorruptError: the index files cannot be read.
-        DictionaryError: ``user_dict`` has a malformed line.
+        DictionaryError: ``user_dict`` cannot be read or has a malformed line.
     """
     profile = make_profile(user_words, user_dict)
-    asked = bool(profile.user_words)
-    if path is None or str(path) == ":memory:":
-        return NewsIndex(create_whoosh(None, profile), None, lock_timeout, created=True)
-    folder = str(path)
-    try:
-        ix = open_whoosh(folder)
-    except IndexNotFoundError:
-        if not create:
-            raise
-        return NewsIndex(create_whoosh(folder, profile), folder, lock_timeout, created=True)
-    index = NewsIndex(ix, folder, lock_timeout)
-    if asked and index.profile.user_words != profile.user_words:
+    backend, created = open_backend(path, create, profile, lock_timeout)
+    index = NewsIndex(backend, created=created)
+    if not created and profile.user_words and index.profile.user_words != profile.user_words:
         warnings.warn(
-            f"the index at {folder!r} was built with {len(index.profile.user_words)} user words, "
-            f"not the {len(profile.user_words)} given; it keeps its own until rebuilt: "
-            f"NewsIndex.rebuild(user_words=...) or `searchlib rebuild --index {folder} --user-dict FILE`",
-            AnalysisMismatchWarning, stacklevel=2)
+            f"the index at {backend.location!r} was built with {len(index.profile.user_words)} "
+            f"user words, not the {len(profile.user_words)} given; it keeps its own until rebuilt: "
+            f"NewsIndex.rebuild(user_words=...) or `searchlib rebuild --index {backend.location} "
+            "--user-dict FILE`", AnalysisMismatchWarning, stacklevel=2)
     return index
 
 
@@ -134,22 +100,24 @@ class NewsIndex:
     Use it as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, ix: windex.Index, path: str | None, lock_timeout: float = 10.0,
-                 created: bool = False) -> None:
-        self._ix = ix
-        self.path = path
-        self.lock_timeout = lock_timeout
-        self.profile: SegmenterProfile = ix.schema["title"].analyzer.profile
-        self._local = threading.local()
-        self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
-        self._searchers_lock = threading.Lock()
+    def __init__(self, backend: Backend, created: bool = False) -> None:
+        self.backend = backend
         self._write_lock = threading.Lock()
-        self._closed = False
-        self._epoch = 0  # bumped when rebuild() swaps in a new index
         self._check_meta()
         if created:
-            with self._locked():  # records what builds the new index
+            with self._writing():  # records what builds the new index
                 pass
+
+    @property
+    def path(self) -> str | None:
+        """The index folder (None in memory; the URL for a cluster)."""
+        location = self.backend.location
+        return None if location == ":memory:" else location
+
+    @property
+    def profile(self) -> SegmenterProfile:
+        """The segmentation that built (and queries) the index's words."""
+        return self.backend.profile
 
     # ------------------------------------------------------------ lifecycle
 
@@ -160,72 +128,49 @@ class NewsIndex:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<NewsIndex {self.path or ':memory:'}>"
+        return f"<NewsIndex {self.backend.location}>"
 
     def close(self) -> None:
-        """Release the index's files. The object cannot be used afterwards."""
-        self._closed = True
-        with self._searchers_lock:
-            searchers, self._searchers = list(self._searchers), weakref.WeakSet()
-        for s in searchers:
-            if not s.is_closed:
-                s.close()
+        """Release the index's resources. The object cannot be used afterwards."""
+        self.backend.close()
 
-    def _analysis_meta(self) -> dict[str, Any]:
-        return {"segmenter": "jieba", "segmenter_fingerprint": self.profile.fingerprint(),
-                "user_words": len(self.profile.user_words), "fold": fold_version()}
+    def _analysis_meta(self, profile: SegmenterProfile | None = None) -> dict[str, Any]:
+        """What the index records about the analysis that builds it."""
+        profile = profile or self.profile
+        return {"format": 1, "created_by": f"searchlib {__version__}", "segmenter": "jieba",
+                "segmenter_fingerprint": profile.fingerprint(),
+                "user_words": len(profile.user_words), "fold": fold_version()}
 
     def _check_meta(self) -> None:
-        current = self._analysis_meta()
-        meta = read_meta(self._ix)
+        current = {k: v for k, v in self._analysis_meta().items()
+                   if k not in ("format", "created_by")}
+        meta = self.backend.read_meta()
         self._meta_missing = meta is None  # recorded at the next write, never on a read
         if meta is None:
             return
         changed = [k for k, v in current.items() if meta.get(k) != v]
         if changed:
             warnings.warn(
-                f"the index at {self.path!r} was built with a different "
+                f"the index at {self.backend.location!r} was built with a different "
                 f"{' and '.join(changed)} than this installation's; searches may miss "
                 "articles until it is rebuilt: NewsIndex.rebuild() or `searchlib rebuild "
-                f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=3)
+                f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=4)
 
-    def _record_meta(self) -> None:
-        if self._meta_missing:
-            write_meta(self._ix, {"format": 1, "created_by": f"searchlib {__version__}",
-                                  **self._analysis_meta()})
-            self._meta_missing = False
-
-    def _searcher(self) -> Searcher:
-        """This thread's searcher, renewed when the index has a new commit.
-
-        Each thread has its own (Whoosh searchers are not shared safely), and
-        a stale one is closed and replaced rather than "refreshed": Whoosh's
-        refresh closes readers it then still hands out.
-        """
-        if self._closed:
-            raise SearchlibError("this NewsIndex is closed")
-        s: Searcher | None = getattr(self._local, "searcher", None)
-        if s is not None and self._local.epoch == self._epoch and s.up_to_date():
-            return s
-        if s is not None:
-            self._release(s)
-        s = self._ix.searcher()
-        with self._searchers_lock:
-            self._searchers.add(s)
-        self._local.searcher, self._local.epoch = s, self._epoch
-        return s
-
-    def _release(self, s: Searcher) -> None:
-        with self._searchers_lock:
-            self._searchers.discard(s)
-        if not s.is_closed:
-            s.close()
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock (this process's threads, then other processes'),
+        and record the analysis if the index lacks the record."""
+        with self._write_lock, self.backend.write_lock():
+            if self._meta_missing:
+                self.backend.write_meta(self._analysis_meta())
+                self._meta_missing = False
+            yield
 
     # ------------------------------------------------------------ reading
 
     def count(self) -> int:
         """Number of articles in the index."""
-        return int(self._searcher().doc_count())
+        return self.backend.count()
 
     def get(self, article_id: str | int) -> Article | None:
         """The article with this id, or None.
@@ -233,35 +178,33 @@ class NewsIndex:
         Raises:
             UsageError: the id is not a string or an integer, or is empty.
         """
-        stored = self._searcher().document(id=_key(article_id))
-        return from_stored(stored) if stored else None
+        return self.backend.get(_key(article_id))
 
     def __contains__(self, article_id: object) -> bool:
         try:
             key = normalize_id(article_id)
         except InvalidArticleError:
             return False
-        return self._searcher().document_number(id=key) is not None
+        return self.backend.get(key) is not None
 
     def ids(self) -> list[str]:
-        """All article ids, in index order."""
-        return [d["id"] for d in self._searcher().all_stored_fields()]
+        """All article ids."""
+        return self.backend.ids()
 
     def stats(self) -> dict[str, Any]:
         """Size, date range, sources and analysis settings of the index."""
-        ex = self._executor()
-        everything = dict.fromkeys(ex.live_docs(), 0.0)
-        sources = dict(ex.facet_counts(everything, "source").most_common())
-        dated = ex.top(everything, 1, "oldest") + ex.top(everything, 1, "newest")
-        dates = [from_stored(ex.searcher.stored_fields(d)).date for d, _ in dated]
-        first, last = (dates[0], dates[1]) if dates and all(dates) else (None, None)
-        storage = self._ix.storage
-        size = sum(storage.file_length(name) for name in storage.list())
-        return {"path": self.path or ":memory:", "articles": len(everything), "bytes": size,
-                "segments": segment_count(self._ix),
+        oldest = self.backend.search(_EVERYTHING, sort="oldest", start=0, stop=1,
+                                     facets=("source",))
+        newest = self.backend.search(_EVERYTHING, sort="newest", start=0, stop=1)
+        first = oldest.hits[0][0].date if oldest.hits else None
+        last = newest.hits[0][0].date if newest.hits else None
+        engine = self.backend.stats()
+        return {"path": self.backend.location, "articles": oldest.total,
+                "bytes": engine.get("bytes", 0), "segments": engine.get("segments", 0),
                 "first_date": first.isoformat() if first else None,
                 "last_date": last.isoformat() if last else None,
-                "sources": sources, **self._analysis_meta()}
+                "sources": oldest.facets["source"], "engine": engine.get("engine"),
+                **self._analysis_meta()}
 
     # ------------------------------------------------------------ writing
 
@@ -269,10 +212,11 @@ class NewsIndex:
             workers: int | None = None) -> IngestReport:
         """Add or update articles given as :class:`Article` objects or dicts.
 
-        An article whose id is already indexed is updated if its text changed
-        and left alone if not; one whose text is already indexed under another
-        id is skipped as a duplicate. Records that are not valid articles are
-        reported in ``failed`` (``<records>:N``, N counting from 1).
+        A record is stored under its id (given, or derived from its URL):
+        added if new, updated if any field changed, left alone if not. A
+        record known only by its text (no id, no URL) whose text is already
+        indexed is skipped as a duplicate. Records that are not valid
+        articles are reported in ``failed`` (``<records>:N``, N from 1).
 
         Raises:
             TypeError: ``articles`` is one article or dict, not a list of them.
@@ -305,43 +249,10 @@ class NewsIndex:
         return self._ingest(iter_records(paths), strict=strict, progress=progress, workers=workers)
 
     def _ingest(self, records: Iterable[Record], *, strict: bool,
-                progress: ProgressFn | None = None, workers: int | None = None,
-                verbatim: bool = False) -> IngestReport:
-        """Ingest ``records``; ``verbatim``: every one is written (a rebuild
-        copies articles that are already distinct, duplicates of text included)."""
-        with self._write_lock, self._locked(), self._ix.searcher() as searcher:
-            def stored(article_id: str) -> str | None:
-                doc = searcher.document(id=article_id)
-                return fingerprint(from_stored(doc)) if doc else None
-
-            def holders(digest: str) -> list[str]:
-                return [d["id"] for d in searcher.documents(digest=digest)]
-
-            session = IngestSession(Committer(self._ix, self.path, workers or config.workers()),
-                                    Identity(stored, holders, skip_duplicates=not verbatim),
-                                    chunk_bytes=config.chunk_bytes(), strict=strict,
-                                    progress=progress)
-            return session.run(records)
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the index's write lock (shared with other processes).
-
-        The lock is an OS file lock, released when its holder dies, so a
-        killed writer never blocks the next one; while held, a note says who
-        holds it, for the error another writer gets after ``lock_timeout``.
-        """
-        lock = self._ix.lock("WRITELOCK")
-        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
-            raise IndexLockedError(self.path or ":memory:", self.lock_timeout,
-                                   read_holder(self._ix))
-        try:
-            write_holder(self._ix)
-            self._record_meta()
-            yield
-        finally:
-            clear_holder(self._ix)
-            lock.release()
+                progress: ProgressFn | None = None, workers: int | None = None) -> IngestReport:
+        with self._writing():
+            return _run_session(self.backend, records, strict=strict, progress=progress,
+                                workers=workers)
 
     def delete(self, article_id: str | int) -> bool:
         """Delete the article with this id; True if there was one.
@@ -350,13 +261,8 @@ class NewsIndex:
             UsageError: the id is not a string or an integer, or is empty.
         """
         key = _key(article_id)
-        with self._write_lock, self._locked():
-            if self._searcher().document_number(id=key) is None:
-                return False
-            writer = FastSegmentWriter(self._ix, _lk=False)
-            writer.delete_by_term("id", key)
-            writer.commit()
-            return True
+        with self._writing():
+            return self.backend.delete(key)
 
     def rebuild(self, *, user_words: Iterable[Any] | None = None,
                 user_dict: str | os.PathLike[str] | None = None) -> IngestReport:
@@ -377,22 +283,16 @@ class NewsIndex:
             profile = SegmenterProfile(user_words=self.profile.user_words, hmm=self.profile.hmm)
         else:
             profile = make_profile(user_words or (), user_dict)
-        with self._write_lock, self._locked():
-            if self.path is not None:
-                shutil.rmtree(rebuild_folder(self.path), ignore_errors=True)
-            target = None if self.path is None else str(rebuild_folder(self.path))
-            new = NewsIndex(create_whoosh(target, profile), target, self.lock_timeout, created=True)
-            with self._ix.searcher() as old:
-                articles = (from_stored(d) for d in old.all_stored_fields())
-                report = new._ingest(records_from_objects(articles), strict=False, verbatim=True)
-            new_ix = new._ix
-            new.close()
-            if self.path is not None:
-                swap_in(self.path)
-                new_ix = open_whoosh(self.path)
-            self._ix = new_ix
-            self.profile = profile
-            self._epoch += 1
+        old = self.backend
+
+        def fill(new: Backend) -> IngestReport:
+            new.write_meta(self._analysis_meta(profile))
+            everything = old.iter_matches(_EVERYTHING, sort="oldest")
+            return _run_session(new, records_from_objects(everything), verbatim=True)
+
+        with self._writing():
+            report = old.rebuild(profile, fill)
+        self._meta_missing = False
         return report
 
     def backup(self, dest: str | os.PathLike[str]) -> None:
@@ -402,15 +302,10 @@ class NewsIndex:
         Raises:
             IndexExistsError: ``dest`` holds other files.
             IndexLockedError: a writer kept the lock past ``lock_timeout``.
+            UsageError: the index is in memory.
         """
-        if self.path is None:
-            raise UsageError("an index in memory has no files to back up")
-        target = Path(dest)
-        if target.exists() and any(target.iterdir()):
-            raise IndexExistsError(str(target), "it is not an empty folder")
-        with self._write_lock, self._locked():
-            shutil.copytree(self.path, target, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.tmp", "*_WRITELOCK", HOLDER_FILE))
+        with self._writing():
+            self.backend.backup(dest)
 
     # ------------------------------------------------------------ searching
 
@@ -436,26 +331,18 @@ class NewsIndex:
             QuerySyntaxError: the query cannot be parsed.
             UsageError: an option has a bad value.
         """
-        facets = _check_options(limit, page, sort, facets)
-        q = scrub(q) if isinstance(q, str) else q
-        query = parse_query(q)
-        node = query.node
-        filters = _filters(date_from, date_to, source, category)
-        ex = self._executor()
-        matches, relax = ex.run(node, filters, may_relax=query.plain)
-        relaxed = relax is not None
-        top = ex.top(matches, page * limit, sort)[(page - 1) * limit:]
-        if relax is not None:  # the words, and the parts a relaxed query still requires
-            words, required = relax
-            patterns = highlight_patterns(required, words)
-        else:
-            patterns = highlight_patterns([node])
-        hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
-        counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
-                                    key=lambda kv: (-kv[1], kv[0]))) for name in facets}
-        suggestion = suggest(q, node, ex) if _wants_suggestion(node, matches, relaxed) else None
-        return SearchResults(query=q, total=len(matches), hits=hits, page=page, limit=limit,
-                             facets=counts, suggestion=suggestion, relaxed=relaxed)
+        names = _check_options(limit, page, sort, facets)
+        query = parse_query(scrub(q) if isinstance(q, str) else q)
+        plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile)
+        found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
+                                    stop=page * limit, facets=names)
+        hits = _hits(found.hits, plan.highlights(found.relaxed), (page - 1) * limit + 1,
+                     snippets, snippet_size)
+        suggestion = (suggest(query.text, query.node, self.backend.terms())
+                      if _wants_suggestion(query, found.total, found.relaxed) else None)
+        return SearchResults(query=query.text, total=found.total, hits=hits, page=page,
+                             limit=limit, facets=found.facets, suggestion=suggestion,
+                             relaxed=found.relaxed)
 
     def keywords(self, article_id: str, n: int = 10) -> list[str]:
         """The article's key terms, best first, as the article writes them.
@@ -463,8 +350,8 @@ class NewsIndex:
         Raises:
             ArticleNotFoundError: no article has this id.
         """
-        ex = self._executor()
-        return [surface for _, surface, _ in key_terms(self._article(article_id), ex, self.profile, n)]
+        terms = key_terms(self._article(article_id), self.backend.terms(), self.profile, n)
+        return [surface for _, surface, _ in terms]
 
     def more_like_this(self, article_id: str, limit: int = 10, *, page: int = 1,
                        snippets: int = 3, snippet_size: int = 120) -> SearchResults:
@@ -478,14 +365,13 @@ class NewsIndex:
         """
         _check_options(limit, page, "relevance", ())
         article = self._article(article_id)
-        ex = self._executor()
-        terms = key_terms(article, ex, self.profile, RELATED_TERMS)
-        docnum = ex.searcher.document_number(id=article.id)
-        matches = related(terms, ex, docnum)
-        patterns = highlight_patterns([], [w for w, _, _ in terms])
-        top = ex.top(matches, page * limit)[(page - 1) * limit:]
-        hits = self._hits(ex, top, patterns, (page - 1) * limit + 1, snippets, snippet_size)
-        return SearchResults(query=f"related:{article.id}", total=len(matches), hits=hits,
+        terms = key_terms(article, self.backend.terms(), self.profile, RELATED_TERMS)
+        plan = plan_related([(w, score) for w, _, score in terms], exclude=article.id)
+        found = self.backend.search(plan, sort="relevance", start=(page - 1) * limit,
+                                    stop=page * limit)
+        hits = _hits(found.hits, plan.highlights(False), (page - 1) * limit + 1, snippets,
+                     snippet_size)
+        return SearchResults(query=f"related:{article.id}", total=found.total, hits=hits,
                              page=page, limit=limit)
 
     def _article(self, article_id: str) -> Article:
@@ -494,36 +380,43 @@ class NewsIndex:
             raise ArticleNotFoundError(str(article_id))
         return article
 
-    def _hits(self, ex: Executor, top: list[tuple[int, float]], patterns: dict[str, Any],
-              first_rank: int, snippets: int, snippet_size: int) -> list[Hit]:
-        hits = []
-        for rank, (docnum, score) in enumerate(top, first_rank):
-            article = from_stored(ex.searcher.stored_fields(docnum))
-            hits.append(Hit(
-                id=article.id, score=round(score, 4), article=article, rank=rank,
+
+def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = False,
+                 progress: ProgressFn | None = None, workers: int | None = None,
+                 verbatim: bool = False) -> IngestReport:
+    """One ingest into ``backend`` (whose write lock the caller holds).
+
+    ``verbatim``: every record is written (a rebuild copies articles that are
+    already distinct, duplicates of text included)."""
+    def stored(article_id: str) -> str | None:
+        article = backend.get(article_id)
+        return fingerprint(article) if article is not None else None
+
+    identity = Identity(stored, backend.holders, skip_duplicates=not verbatim)
+    session = IngestSession(backend.chunk_writer(workers or config.workers()), identity,
+                            chunk_bytes=config.chunk_bytes(), strict=strict, progress=progress)
+    return session.run(records)
+
+
+def _hits(found: list[tuple[Article, float]], patterns: Patterns, first_rank: int,
+          snippets: int, snippet_size: int) -> list[Hit]:
+    return [Hit(id=article.id, score=round(score, 4), article=article, rank=rank,
                 snippets=tuple(make_snippets(article.body, patterns["body"], snippets, snippet_size)),
-                title=highlight_whole(article.title, patterns["title"])))
-        return hits
-
-    def _executor(self) -> Executor:
-        searcher = self._searcher()
-        ex: Executor | None = getattr(self._local, "executor", None)
-        if ex is None or ex.searcher is not searcher:
-            ex = self._local.executor = Executor(searcher, self.profile)
-        return ex
+                title=highlight_whole(article.title, patterns["title"]))
+            for rank, (article, score) in enumerate(found, first_rank)]
 
 
-def _wants_suggestion(node: Node, matches: dict[int, float], relaxed: bool) -> bool:
+def _wants_suggestion(query: Query, total: int, relaxed: bool) -> bool:
     """Nothing found (or only partial matches), or little for a short query.
 
     Typos are corrected in terms of a few characters; a long phrase or a
     question found rarely or only in part is not a typo."""
-    lengths = [len(fold(t.text)) for t in positive_texts(node)]
+    lengths = [len(fold(t.text)) for t in positive_texts(query.node)]
     if not lengths or max(lengths) > MAX_SUGGEST_CHARS:
         return False
-    if relaxed or not matches:
+    if relaxed or not total:
         return True
-    return len(matches) < FEW_HITS and max(lengths) <= 4
+    return total < FEW_HITS and max(lengths) <= 4
 
 
 def _key(article_id: object) -> str:

@@ -1,6 +1,6 @@
-"""Query strings -> Whoosh queries.
+"""The search-box query language: query strings -> syntax trees.
 
-The search-box language::
+The language::
 
     援疆 干部                 every term must match (AND; "援疆 AND 干部" says it too)
     "援疆工作总结座谈会"        a quoted phrase matches that exact text
@@ -12,40 +12,32 @@ Operators are upper case: ``and``, ``or`` and ``not`` are words. Typed with a
 Chinese input method, the full-width ``（）：－＋＂`` act as ``():-+"``. A
 ``word:`` that names no field (``https://...``, ``10:30``) is text, not an error.
 
-A term or a quoted phrase matches where its text occurs (character bigrams,
-exact, whatever the segmenter does); an article where it also occurs as whole
-words (jieba's words of the query, side by side) gets a bonus that ranks it
-above articles where it only occurs inside or across other words. Quotes let
-a phrase hold spaces; otherwise spaces separate terms. Text is folded (:func:`searchlib.analysis.fold`)
-on both sides, so ``國務院`` finds ``国务院`` and ``５Ｇ`` finds ``5G``.
+What a tree means: a term or a quoted phrase matches where its text occurs
+(after folding, :func:`searchlib.analysis.fold`: ``國務院`` finds ``国务院``,
+``５Ｇ`` finds ``5G``), whatever the segmenter makes of it; quotes let a phrase
+hold spaces, otherwise spaces separate terms. How matches rank is planned in
+:mod:`searchlib.plan` and scored by :mod:`searchlib.ranking`'s rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import attrs
 
-from .analysis import SegmenterProfile, fold, word_spans
-from .analysis.stopwords import is_stopword
 from .dates import parse_date
 from .errors import QuerySyntaxError
-from .schema import FILTER_FIELDS
+from .fields import FILTER_FIELDS, TEXT_FIELDS
 
-__all__ = ["parse", "parse_query", "Query", "Node", "Text", "Match", "DateSpan", "Not", "All", "Any_", "relaxation",
-           "highlight_patterns", "bonus_for", "texts", "MAX_QUERY_CHARS", "MAX_DEPTH",
-           "TITLE_BOOST", "RELAX_MIN_WORDS", "KNOWN_FIELDS"]
+__all__ = ["parse", "parse_query", "Query", "Node", "Text", "Match", "DateSpan", "Not", "All",
+           "Any_", "texts", "positive_texts", "MAX_QUERY_CHARS", "MAX_DEPTH", "KNOWN_FIELDS"]
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 32
-TITLE_BOOST = 2.0
-#: A query falls back to partial matches only if its free text has this many
-#: topical words (a question, not a short query whose terms the user insists on).
-RELAX_MIN_WORDS = 3
 #: Fields a ``field:`` prefix may name.
-KNOWN_FIELDS = ("title", "body", "date", *FILTER_FIELDS)
+KNOWN_FIELDS = (*TEXT_FIELDS, "date", *FILTER_FIELDS)
 
 # ---------------------------------------------------------------- the syntax tree
 
@@ -92,7 +84,6 @@ Node = Text | Match | DateSpan | Not | All | Any_
 
 # ---------------------------------------------------------------- tokens
 
-_WORDLIKE = re.compile(r"[^\W_]")
 #: Full-width operator characters an IME types, and the ASCII operator each means.
 #: The same length, so positions in the translated query are positions in the query.
 _FULL_WIDTH = str.maketrans("（）：－＋", "():-+")
@@ -340,12 +331,7 @@ def parse(q: str) -> Node:
     """The syntax tree of a search-box query (see :func:`parse_query`)."""
     return parse_query(q).node
 
-# ---------------------------------------------------------------- compilation
-
-
-def bonus_for(node: Node) -> float:
-    """The whole-word bonus of a query: more than any text score can add up to."""
-    return 1000.0 + 100.0 * sum(len(t.text) for t in texts(node))
+# ---------------------------------------------------------------- walking a tree
 
 
 def texts(node: Node) -> Iterator[Text]:
@@ -366,46 +352,3 @@ def positive_texts(node: Node) -> Iterator[Text]:
     elif isinstance(node, (All, Any_)):
         for child in node.children:
             yield from positive_texts(child)
-
-
-def relaxation(node: Node, profile: SegmenterProfile) -> tuple[list[str], list[Node]] | None:
-    """For a query that may fall back to partial matching: (its topical words,
-    the parts that stay required). None when it may not: the query has an OR,
-    or fewer than :data:`RELAX_MIN_WORDS` topical words in unquoted free text.
-    """
-    parts = node.children if isinstance(node, All) else (node,)
-    free: list[Text] = []
-    required: list[Node] = []
-    for part in parts:
-        if isinstance(part, Text) and not part.quoted and part.fields == ("title", "body"):
-            free.append(part)
-        elif isinstance(part, (Text, Match, DateSpan, Not)):
-            required.append(part)
-        else:
-            return None
-    words = list(dict.fromkeys(w for t in free for w, _, _ in word_spans(t.text, profile)
-                               if _WORDLIKE.search(w) and not is_stopword(w)))
-    if len(words) < RELAX_MIN_WORDS:
-        return None
-    return words, required
-
-
-def highlight_patterns(nodes: Iterable[Node], words: Iterable[str] = ()) -> dict[str, re.Pattern[str] | None]:
-    """field -> regex over folded text marking what the given query parts
-    match (their exact texts) and the given words."""
-    patterns: dict[str, list[str]] = {"title": [], "body": []}
-    for node in nodes:
-        for t in positive_texts(node):
-            for f in t.fields:
-                patterns[f].append(re.escape(fold(t.text)))
-    for w in words:
-        for f in patterns:
-            patterns[f].append(re.escape(w))
-    return {f: _regex(p) for f, p in patterns.items()}
-
-
-def _regex(patterns: list[str]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    ordered = sorted(set(patterns), key=len, reverse=True)  # longest alternative first
-    return re.compile("|".join(ordered))

@@ -20,7 +20,7 @@ from .conftest import ROOT
 HOLD_LOCK = """
 import sys, time, searchlib
 ix = searchlib.open_index(sys.argv[1])
-with ix._write_lock, ix._locked():
+with ix._writing():
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
 """

@@ -83,7 +83,7 @@ def test_sigkill_during_ingest_then_rerun(tmp_path, workers):
         assert ix.search("援疆干部 OR 总统").total == len(rows)
     # files left by the killed run are gone
     with searchlib.open_index(index) as ix:
-        live = {s.segment_id() for s in ix._ix._segments()}
+        live = {s.segment_id() for s in ix.backend._ix._segments()}
     segs = {f.rsplit(".", 1)[0] for f in os.listdir(index) if f.endswith(".seg")}
     assert segs == live
 
@@ -130,6 +130,6 @@ def test_many_kills_at_random_moments(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     with searchlib.open_index(index) as ix:
         assert sorted(ix.ids()) == sorted(rows)
-        live = {s.segment_id() for s in ix._ix._segments()}
+        live = {s.segment_id() for s in ix.backend._ix._segments()}
     assert {f.rsplit(".", 1)[0] for f in os.listdir(index) if f.endswith(".seg")} == live
     print(f"{kills} kills survived; committed articles after each: {committed_after}")

@@ -17,7 +17,7 @@ ARTICLE = {"id": "a", "title": "援疆", "body": "援疆干部座谈会召开。
 
 
 def word_terms(ix, field="body"):
-    with ix._ix.searcher() as s:
+    with ix.backend._ix.searcher() as s:
         return {t.decode() if isinstance(t, bytes) else t for t in s.lexicon(field)}
 
 

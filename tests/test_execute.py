@@ -1,5 +1,5 @@
 """The bulk executor finds exactly the articles Whoosh's own evaluation of the
-same semantics finds (searchlib.whoosh_query), on real news."""
+same plan finds (tests/whoosh_oracle.py), on real news."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import re
 
 import pytest
 
-from searchlib.execute import Executor
-from searchlib.query import parse
-from searchlib.whoosh_query import whoosh_query
+from searchlib.backends.whoosh.executor import Executor
+from searchlib.plan import plan_search
+from searchlib.query import parse_query
+
+from .whoosh_oracle import whoosh_query
 
 from .conftest import read_jsonl, HANS
 
@@ -39,10 +41,8 @@ def random_queries(n, seed=5):
 
 @pytest.mark.parametrize("q", FIXED + random_queries(60))
 def test_executor_matches_whoosh(hans_index, q):
-    node = parse(q)
-    searcher = hans_index._searcher()
-    ex = Executor(searcher, hans_index.profile)
-    matches, relax = ex.run(node)
-    wq = whoosh_query(node, hans_index.profile, relaxed=relax is not None)
-    expected = {h.docnum for h in searcher.search(wq, limit=None)}
+    plan = plan_search(parse_query(q), [], hans_index.profile)
+    searcher = hans_index.backend._searcher()
+    matches, relaxed = Executor(searcher).run(plan)
+    expected = {h.docnum for h in searcher.search(whoosh_query(plan, relaxed), limit=None)}
     assert set(matches) == expected

@@ -278,7 +278,7 @@ def test_a_library_that_prints_in_a_worker_does_not_corrupt_an_ingest(tmp_path):
     marker = tmp_path / "a-worker-printed"
     (chatty / "sitecustomize.py").write_text(
         "import pathlib, sys\n"
-        "if 'searchlib.workers' in sys.orig_argv:\n"
+        "if 'searchlib.backends.whoosh.workers' in sys.orig_argv:\n"
         f"    pathlib.Path({str(marker)!r}).touch()\n"
         "    print('hello from a chatty library ' * 50, flush=True)\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(chatty), str(ROOT)]),

@@ -6,7 +6,7 @@ import pytest
 
 from searchlib.analysis import SegmenterProfile, fold_for_segmentation
 from searchlib.analysis.segment import Segmenter
-from searchlib.analysis.tokenizers import _RUNS
+from searchlib.analysis.tokens import _RUNS
 
 from .conftest import HANS, HANT, SAMPLES, read_jsonl
 

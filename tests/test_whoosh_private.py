@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import searchlib
-from searchlib import whoosh_private
-from searchlib.whoosh_private import INSTANCE, WhooshCompatibilityError, check
+from searchlib.backends.whoosh import private as whoosh_private
+from searchlib.backends.whoosh.private import INSTANCE, WhooshCompatibilityError, check
 
 
 def test_the_installed_whoosh_has_every_listed_name():
@@ -27,18 +27,18 @@ def test_a_whoosh_lacking_a_name_is_refused_with_the_names_missing(monkeypatch):
 def test_live_objects_carry_the_listed_instance_attributes(tmp_path):
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
-    from searchlib.writer import FastCodec, FastSegmentWriter
+    from searchlib.backends.whoosh.writer import FastCodec, FastSegmentWriter
 
     with searchlib.open_index(tmp_path / "ix", create=True) as ix:
         ix.add([{"id": str(i), "title": "标题", "body": "援疆干部" * 5} for i in range(40)])
         ix.delete("3")
-        reader = ix._searcher().reader().leaf_readers()[0][0]
+        reader = ix.backend._searcher().reader().leaf_readers()[0][0]
         objects = {"SegmentReader": reader, "W3TermsReader": reader._terms, "W3Codec": FastCodec()}
         matcher = reader._terms.matcher("body_ng", "援疆".encode(), reader.schema["body_ng"].format)
         assert isinstance(matcher, W3LeafMatcher)  # 40 postings: not inlined
         matcher._read_ids()
         objects["W3LeafMatcher"] = matcher
-        writer = FastSegmentWriter(ix._ix, _lk=False)
+        writer = FastSegmentWriter(ix.backend._ix, _lk=False)
         objects["SegmentWriter"] = writer
         objects["OrderedHashWriter"] = writer.fieldwriter._tindex
         for name, attrs in INSTANCE.items():
@@ -51,7 +51,7 @@ def test_raw_postings_include_deleted_documents_and_the_executor_drops_them(tmp_
     with searchlib.open_index(tmp_path / "ix", create=True) as ix:
         ix.add([{"id": str(i), "title": "标题", "body": f"援疆干部第{i}篇"} for i in range(40)])
         ix.delete("7")
-        reader = ix._searcher().reader().leaf_readers()[0][0]
+        reader = ix.backend._searcher().reader().leaf_readers()[0][0]
         ids, _, _ = whoosh_private.raw_postings(reader, "body_ng", "援疆".encode())
         assert len(ids) == 40 and len(whoosh_private.deleted_docs(reader)) == 1
         assert ix.search("援疆").total == 39

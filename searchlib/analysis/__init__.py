@@ -1,17 +1,17 @@
-"""Chinese text analysis: folding, segmentation, tokenizers.
+"""Chinese text analysis, engine-neutral: folding, segmentation, tokens.
 
 The pipeline, as text travels it: :mod:`.fold` normalizes characters one for
-one; :mod:`.segment` cuts Han runs into words with jieba; :mod:`.tokenizers`
-turns a field value into Whoosh tokens (words, and character bigrams for
-exact matching).
+one; :mod:`.segment` cuts Han runs into words with jieba; :mod:`.tokens`
+turns a field value into words and character bigrams (for exact matching).
+No module here imports a search engine.
 """
 
-from .fold import fold, fold_for_segmentation, fold_version, is_han
+from .fold import fold, fold_for_segmentation, fold_version
 from .segment import SegmenterProfile, get_segmenter, read_user_dict
-from .tokenizers import END, BigramTokenizer, WordTokenizer, bigrams, word_spans
+from .tokens import END, bigrams, word_spans
 
 __all__ = [
-    "fold", "fold_for_segmentation", "fold_version", "is_han",
+    "fold", "fold_for_segmentation", "fold_version",
     "SegmenterProfile", "get_segmenter", "read_user_dict",
-    "WordTokenizer", "BigramTokenizer", "word_spans", "bigrams", "END",
+    "word_spans", "bigrams", "END",
 ]

@@ -24,7 +24,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["fold", "fold_for_segmentation", "fold_version", "is_han"]
+__all__ = ["fold", "fold_for_segmentation", "fold_version"]
 
 _DATA = "han_fold.tsv"
 
@@ -110,10 +110,3 @@ def fold_version() -> str:
     its version changes only rare characters and is recorded separately.
     """
     return f"han:{_han_tables()[2]}"
-
-
-def is_han(ch: str) -> bool:
-    """True for Chinese characters (CJK unified ideographs, extensions, 〇)."""
-    cp = ord(ch)
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x3134F
-            or 0xF900 <= cp <= 0xFAFF or cp == 0x3007)

@@ -51,10 +51,6 @@ class SegmenterProfile:
     user_words: tuple[UserWord, ...] = attrs.field(default=(), converter=_words)
     hmm: bool = True
 
-    def with_words(self, words: Iterable[Any]) -> SegmenterProfile:
-        """A profile with ``words`` added (word strings or (word, freq) pairs)."""
-        return attrs.evolve(self, user_words=(*self.user_words, *_words(words)))
-
     def fingerprint(self) -> str:
         """Identifies the segmentation: jieba's dictionary, user words, HMM.
 

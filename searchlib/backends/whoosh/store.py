@@ -18,8 +18,8 @@ from typing import Any
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from .analysis import SegmenterProfile
-from .errors import IndexCorruptError, IndexExistsError, IndexNotFoundError
+from ...analysis import SegmenterProfile
+from ...errors import IndexCorruptError, IndexExistsError, IndexNotFoundError
 from .schema import news_schema
 
 __all__ = ["open_whoosh", "create_whoosh", "read_meta", "write_meta", "swap_in", "rebuild_folder",

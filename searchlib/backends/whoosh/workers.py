@@ -1,4 +1,4 @@
-"""Worker processes that build segments: ``python -m searchlib.workers INDEX_DIR``.
+"""Worker processes that build segments: ``python -m searchlib.backends.whoosh.workers INDEX_DIR``.
 
 searchlib starts its own interpreters rather than using multiprocessing, so a
 program that ingests needs no ``if __name__ == "__main__":`` guard and its
@@ -24,7 +24,7 @@ import traceback
 from collections import deque
 from typing import IO, Any
 
-from .errors import SearchlibError
+from ...errors import SearchlibError
 
 __all__ = ["WorkerPool", "WorkerError"]
 
@@ -62,7 +62,7 @@ class _Worker:
         reply_r, reply_w = os.pipe()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "searchlib.workers", index_dir, str(task_r), str(reply_w)],
+                [sys.executable, "-m", "searchlib.backends.whoosh.workers", index_dir, str(task_r), str(reply_w)],
                 stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr, env=env,
                 pass_fds=(task_r, reply_w))
         except BaseException:
@@ -144,7 +144,7 @@ class WorkerPool:
 def _serve(index_dir: str, task_fd: int, reply_fd: int) -> int:
     from whoosh import index as windex
 
-    from .pipeline import write_segment
+    from .commit import write_segment
 
     tasks, replies = os.fdopen(task_fd, "rb"), os.fdopen(reply_fd, "wb")
     ix = windex.open_dir(index_dir)

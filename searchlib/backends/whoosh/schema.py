@@ -14,20 +14,16 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
 
-from .analysis import BigramTokenizer, SegmenterProfile, WordTokenizer, fold
-from .ingest.identity import content_digest
+from ...analysis import SegmenterProfile, fold
+from ...ingest.identity import content_digest
+from ...models import Article
 from .formats import CompactPositions
-from .models import Article
+from .tokenizers import BigramTokenizer, WordTokenizer
 
-__all__ = ["news_schema", "to_document", "from_stored",
-           "TEXT_FIELDS", "FACET_FIELDS", "FILTER_FIELDS"]
+__all__ = ["news_schema", "to_document", "from_stored", "GRAMS"]
 
-#: Searchable text fields and their bigram twins.
-TEXT_FIELDS = {"title": "title_ng", "body": "body_ng"}
-#: Fields that can be counted as facets (sortable columns).
-FACET_FIELDS = ("source", "category", "year", "month")
-#: Fields matched as a whole (folded) value by ``field:value`` queries.
-FILTER_FIELDS = ("source", "author", "editor", "category", "tags", "id")
+#: Each searchable text field and its twin of character bigrams (exact text).
+GRAMS = {"title": "title_ng", "body": "body_ng"}
 
 
 class FoldFilter(Filter):  # type: ignore[misc]

@@ -1,14 +1,14 @@
-"""Evaluating parsed queries over an index's segments, in bulk.
+"""Executing plans over an index's segments, in bulk.
 
 Whoosh's matchers score one document at a time through layers of Python
 objects; with exact totals (every match visited) that costs a common term
 over 100 ms on 12,000 articles. This module reads each needed posting list
-once per segment, whole, and evaluates the query with set and dict
-operations: exact text through character-bigram positions, the whole-word
-bonus through word positions, BM25 per field on the phrase frequencies.
-It implements the semantics documented in :mod:`searchlib.query`;
-:func:`searchlib.query.compile_query` builds the equivalent Whoosh query,
-which the tests use to check that both find the same articles.
+once per segment, whole, and evaluates a :class:`~searchlib.plan.Plan` with
+set and dict operations: exact text through character-bigram positions, the
+whole-word bonus through word positions, BM25 per field on the phrase
+frequencies, with the parameters of :mod:`searchlib.ranking`. The tests build
+the same semantics as a Whoosh query (``tests/whoosh_oracle.py``) and check
+that both find the same articles.
 
 Per-segment columns (field lengths, dates, facet values) are cached by
 segment id: segments never change once written.
@@ -27,26 +27,17 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import SegmenterProfile, fold, word_spans
+from ...analysis import fold
+from ...models import Article
+from ...plan import Plan
+from ...query import All, Any_, DateSpan, Match, Node, Not, Text
+from ...ranking import B, K1, RELAX_TEXT_WEIGHT, TITLE_BOOST
 from .formats import CompactPositions
-from .query import (
-    TITLE_BOOST,
-    All,
-    Any_,
-    DateSpan,
-    Match,
-    Node,
-    Not,
-    Text,
-    bonus_for,
-    relaxation,
-)
-from .schema import TEXT_FIELDS
-from .whoosh_private import deleted_docs, length_bytes, raw_postings
+from .schema import GRAMS, from_stored
+from .private import deleted_docs, length_bytes, raw_postings
 
-__all__ = ["Executor", "Matches"]
+__all__ = ["Executor", "Terms", "Matches"]
 
-K1, B = 1.2, 0.75
 #: Postings an executor keeps in memory (least recently used go first).
 POSTINGS_CACHE = 500_000
 _decode = CompactPositions().decode_positions
@@ -83,9 +74,8 @@ _cache = _SegmentCache()
 class Executor:
     """Evaluates :mod:`searchlib.query` syntax trees against one searcher."""
 
-    def __init__(self, searcher: Any, profile: SegmenterProfile) -> None:
+    def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
-        self.profile = profile
         self.schema = searcher.schema
         # an empty index has one EmptyReader, with no segment: no leaves at all
         self.leaves = [(r, base) for r, base in searcher.reader().leaf_readers()
@@ -94,7 +84,7 @@ class Executor:
         self.deleted = [deleted_docs(reader) for reader, _ in self.leaves]
         self.n_docs = max(1, searcher.doc_count_all())
         self._avg = {f: searcher.avg_field_length(f, 1.0) or 1.0
-                     for names in TEXT_FIELDS.items() for f in names}
+                     for names in GRAMS.items() for f in names}
         self._global: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         # posting lists read by this executor (its searcher's segments never change)
@@ -276,55 +266,55 @@ class Executor:
 
     # ------------------------------------------------------------ nodes
 
-    def evaluate(self, node: Node, bonus: float) -> Matches:
+    def evaluate(self, node: Node, plan: Plan) -> Matches:
         """doc -> score of every document the node matches."""
         if isinstance(node, Text):
-            return self.text(node, bonus)
+            return self.text(node, plan)
         if isinstance(node, Match):
             value = node.value if node.field == "id" else fold(node.value)
             return dict.fromkeys(self.phrase_tf(node.field, [value]), 0.0)
         if isinstance(node, DateSpan):
             return dict.fromkeys(self.date_span(node.start, node.end), 0.0)
         if isinstance(node, Not):
-            excluded = self.evaluate(node.child, bonus)
+            excluded = self.evaluate(node.child, plan)
             return {d: 0.0 for d in self.live_docs() if d not in excluded}
         if isinstance(node, All):
             positives = [c for c in node.children if not isinstance(c, Not)]
             negatives = [c.child for c in node.children if isinstance(c, Not)]
             if positives:
-                result = self.evaluate(positives[0], bonus)
+                result = self.evaluate(positives[0], plan)
                 for child in positives[1:]:
                     if not result:
                         return {}
-                    other = self.evaluate(child, bonus)
+                    other = self.evaluate(child, plan)
                     result = {d: s + other[d] for d, s in result.items() if d in other}
             else:
                 result = dict.fromkeys(self.live_docs(), 0.0)
-            for child in negatives:
+            for negated in negatives:
                 if not result:
                     break
-                excluded = self.evaluate(child, bonus)
+                excluded = self.evaluate(negated, plan)
                 result = {d: s for d, s in result.items() if d not in excluded}
             return result
         if isinstance(node, Any_):
             result = {}
             for child in node.children:
-                for d, s in self.evaluate(child, bonus).items():
+                for d, s in self.evaluate(child, plan).items():
                     result[d] = result.get(d, 0.0) + s
             return result
         raise TypeError(node)  # pragma: no cover
 
-    def text(self, node: Text, bonus: float) -> Matches:
-        """Exact text in the node's fields; whole-word occurrences get ``bonus``."""
+    def text(self, node: Text, plan: Plan) -> Matches:
+        """Exact text in the node's fields; whole-word occurrences get the plan's bonus."""
         scores: Matches = {}
         for field in node.fields:
-            grams = TEXT_FIELDS[field]
+            grams = GRAMS[field]
             boost = TITLE_BOOST if field == "title" else 1.0
             for d, s in self.bm25(grams, self.exact_tf(grams, node.text), boost).items():
                 scores[d] = scores.get(d, 0.0) + s
         if not scores:
             return scores
-        words = [w for w, _, _ in word_spans(node.text, self.profile)]
+        words = list(plan.words.get(node, ()))
         if words:
             whole: set[int] = set()
             within = set(scores)
@@ -335,18 +325,27 @@ class Executor:
                 for d, s in self.bm25(field, tf, boost).items():
                     scores[d] += s
             for d in whole:
-                scores[d] += bonus
+                scores[d] += plan.bonus
         return scores
 
-    def any_word(self, word: str) -> Matches:
-        """A word of a relaxed query: as a word, or (at half weight) as text."""
+    def any_word(self, word: str, as_text: float = RELAX_TEXT_WEIGHT) -> Matches:
+        """A word found as a word, or (weighing ``as_text``) as text inside other words."""
         scores: Matches = {}
-        parts = [self.bm25(f, self.phrase_tf(f, [word]), 1.0) for f in TEXT_FIELDS]
-        if len(word) > 1:
-            parts += [self.bm25(g, self.exact_tf(g, word), 0.5) for g in TEXT_FIELDS.values()]
+        parts = [self.bm25(f, self.phrase_tf(f, [word]), 1.0) for f in GRAMS]
+        if len(word) > 1 and as_text:
+            parts += [self.bm25(g, self.exact_tf(g, word), as_text) for g in GRAMS.values()]
         for part in parts:
             for d, s in part.items():
                 scores[d] = scores.get(d, 0.0) + s
+        return scores
+
+    def weighted_words(self, weighted: Iterable[tuple[str, float]]) -> Matches:
+        """Articles scored by the weight of the words they hold (related articles)."""
+        scores: Matches = {}
+        for word, weight in weighted:
+            for field in GRAMS:
+                for d, s in self.bm25(field, self.phrase_tf(field, [word]), weight).items():
+                    scores[d] = scores.get(d, 0.0) + s
         return scores
 
     def date_span(self, start: dt.datetime | None, end: dt.datetime | None) -> set[int]:
@@ -363,32 +362,33 @@ class Executor:
 
     # ------------------------------------------------------------ whole queries
 
-    def run(self, node: Node, filters: Iterable[Node] = (), may_relax: bool = True
-            ) -> tuple[Matches, tuple[list[str], list[Node]] | None]:
-        """(matches, relaxation) for a query with extra required filters.
+    def run(self, plan: Plan) -> tuple[Matches, bool]:
+        """(doc -> score of every match, whether the plan's fallback was used).
 
-        When nothing matches the query as written and it allows it
-        (``may_relax``, and see :func:`searchlib.query.relaxation`), the best
-        partial matches instead; the relaxation used (topical words, parts
-        still required) comes back with them, else None.
+        When nothing matches the query and its filters and the plan has a
+        fallback, the articles holding any of its topical words instead, ranked.
         """
-        bonus = bonus_for(node)
-        required = list(filters)
-        strict = self.evaluate(All((node, *required)) if required else node, bonus)
-        relax = None if strict or not may_relax else relaxation(node, self.profile)
-        if relax is None:
-            return strict, None
-        words, others = relax
-        relaxed: Matches = {}
-        for w in words:
-            for d, s in self.any_word(w).items():
-                relaxed[d] = relaxed.get(d, 0.0) + s
-        for req in [*others, *required]:
-            if not relaxed:
+        if plan.node is None:
+            found = self.weighted_words(plan.weighted)
+            relaxed = False
+        else:
+            node = All((plan.node, *plan.filters)) if plan.filters else plan.node
+            found, relaxed = self.evaluate(node, plan), False
+            if not found and plan.relax_words:
+                found = {}
+                for w in plan.relax_words:
+                    for d, s in self.any_word(w).items():
+                        found[d] = found.get(d, 0.0) + s
+                relaxed = bool(found)
+        for req in plan.filters if plan.node is None or relaxed else ():
+            if not found:
                 break
-            allowed = self.evaluate(req, bonus)
-            relaxed = {d: s + allowed[d] for d, s in relaxed.items() if d in allowed}
-        return (relaxed, relax) if relaxed else (strict, None)
+            allowed = self.evaluate(req, plan)
+            found = {d: s for d, s in found.items() if d in allowed}
+        if plan.exclude is not None:
+            docnum = self.searcher.document_number(id=plan.exclude)
+            found.pop(docnum, None)  # type: ignore[arg-type]
+        return found, relaxed and bool(found)
 
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
         """The best ``k`` (doc, score) pairs: by score, or by date then score."""
@@ -417,3 +417,42 @@ class Executor:
             text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
             groups.setdefault(fold(text).strip(), Counter())[text] += n
         return Counter({min(v, key=lambda t: (-v[t], t)): sum(v.values()) for v in groups.values()})
+
+
+class Terms:
+    """:class:`~searchlib.backends.base.TermStats` over one executor's searcher."""
+
+    _GRAMS = "body_ng"
+
+    def __init__(self, ex: Executor) -> None:
+        self.ex = ex
+
+    def doc_count(self) -> int:
+        return int(self.ex.searcher.doc_count())
+
+    def word_frequency(self, word: str) -> int:
+        return max(self.ex.doc_frequency(field, word) for field in GRAMS)
+
+    def text_frequency(self, text: str) -> int:
+        docs: set[int] = set()
+        for grams in GRAMS.values():
+            docs.update(self.ex.exact_tf(grams, text))
+        return len(docs)
+
+    def next_chars(self, char: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for reader, _ in self.ex.leaves:
+            for btext in reader.expand_prefix(self._GRAMS, char):
+                gram = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                if len(gram) == 2 and gram[1].isalnum():
+                    out[gram[1]] = out.get(gram[1], 0) + reader.doc_frequency(self._GRAMS, btext)
+        return out
+
+    def has_pair(self, pair: str) -> bool:
+        btext = pair.encode("utf-8")
+        return any((self._GRAMS, btext) in reader for reader, _ in self.ex.leaves)
+
+    def example(self, text: str) -> Article | None:
+        for doc in self.ex.exact_tf(self._GRAMS, text):
+            return from_stored(self.ex.searcher.stored_fields(doc))
+        return None

@@ -1,9 +1,10 @@
-"""The query semantics of :mod:`searchlib.query` as a Whoosh query.
+"""A test oracle: searchlib's query semantics as a Whoosh query.
 
-searchlib evaluates queries with :mod:`searchlib.execute`. This module builds
-the equivalent Whoosh query object, for callers who want to run searchlib's
-semantics through Whoosh's own searcher, and for the tests, which use it as an
-independent check that the executor finds exactly the same articles.
+searchlib executes plans with its own bulk executor
+(``searchlib/backends/whoosh/executor.py``). This module builds the
+equivalent Whoosh query object from the same plan, so that Whoosh's own
+searcher, an independent evaluation, can check that the executor finds
+exactly the same articles (tests/test_execute.py).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.query.wrappers import WrappingQuery
 
-from .analysis import SegmenterProfile, fold, word_spans
-from .query import (TITLE_BOOST, All, Any_, DateSpan, Match, Node, Not, Text, bonus_for,
-                    relaxation)
-from .schema import TEXT_FIELDS
+from searchlib.analysis import fold
+from searchlib.backends.whoosh.schema import GRAMS
+from searchlib.plan import Plan
+from searchlib.query import All, Any_, DateSpan, Match, Node, Not, Text
+from searchlib.ranking import RELAX_TEXT_WEIGHT, TITLE_BOOST
 
 __all__ = ["whoosh_query", "Bonus", "exact"]
 
@@ -78,9 +80,8 @@ def _boost(field: str) -> float:
 
 
 class _Compiler:
-    def __init__(self, profile: SegmenterProfile, bonus: float) -> None:
-        self.profile = profile
-        self.bonus = bonus
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
 
     def node(self, node: Node) -> wq.Query:
         if isinstance(node, Text):
@@ -102,32 +103,32 @@ class _Compiler:
         raise TypeError(node)  # pragma: no cover
 
     def text(self, node: Text) -> wq.Query:
-        words = [w for w, _, _ in word_spans(node.text, self.profile)]
-        exacts = [exact(TEXT_FIELDS[f], node.text, _boost(f)) for f in node.fields]
+        words = list(self.plan.words.get(node, ()))
+        exacts = [exact(GRAMS[f], node.text, _boost(f)) for f in node.fields]
         ex: wq.Query = exacts[0] if len(exacts) == 1 else wq.Or(exacts)
         if not words:
             return ex
         whole = [wq.Term(f, words[0], boost=_boost(f)) if len(words) == 1
                  else wq.Phrase(f, list(words), boost=_boost(f)) for f in node.fields]
-        return wq.AndMaybe(ex, Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.bonus))
+        return wq.AndMaybe(ex, Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.plan.bonus))
 
 
-def whoosh_query(node: Node, profile: SegmenterProfile, relaxed: bool = False) -> wq.Query | None:
-    """The Whoosh query for a syntax tree (the strict one, or the partial-match
-    fallback: None when the query allows none)."""
-    compiler = _Compiler(profile, bonus_for(node))
+def whoosh_query(plan: Plan, relaxed: bool = False) -> wq.Query | None:
+    """The Whoosh query of a plan (the strict one, or its partial-match
+    fallback: None when the plan has none)."""
+    compiler = _Compiler(plan)
+    assert plan.node is not None
+    filters = [compiler.node(f) for f in plan.filters]
     if not relaxed:
-        return compiler.node(node)
-    relax = relaxation(node, profile)
-    if relax is None:
+        return wq.And([compiler.node(plan.node), *filters]) if filters else compiler.node(plan.node)
+    if not plan.relax_words:
         return None
-    words, required = relax
-    return wq.And([*(compiler.node(r) for r in required), wq.Or([_any_word(w) for w in words])])
+    return wq.And([*filters, wq.Or([_any_word(w) for w in plan.relax_words])])
 
 
 def _any_word(word: str) -> wq.Query:
-    """One word of a relaxed query: as a word, or (at half weight) as text."""
+    """One word of a relaxed query: as a word, or (at lower weight) as text."""
     clauses: list[wq.Query] = [wq.Term("title", word), wq.Term("body", word)]
     if len(word) > 1:
-        clauses += [exact("title_ng", word, 0.5), exact("body_ng", word, 0.5)]
+        clauses += [exact("title_ng", word, RELAX_TEXT_WEIGHT), exact("body_ng", word, RELAX_TEXT_WEIGHT)]
     return wq.Or(clauses)

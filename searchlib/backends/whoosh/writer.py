@@ -10,7 +10,7 @@ writer that looks up a field length per posting. Here:
 * tokens go straight into per-term posting lists in memory (documents come in
   docnum order, so each list is already sorted) instead of Whoosh's external
   sort; positions are encoded once, when written, in the compact format of
-  :mod:`searchlib.formats`;
+  :mod:`.formats`;
 * each term's postings are written at once, straight to W3's byte format:
   short posting lists are inlined in the term table (Whoosh's own inlining
   has a typo that disables it), blocks are pickled with protocol 4 rather
@@ -38,7 +38,7 @@ from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import SegmenterProfile, bigrams, word_spans
+from ...analysis import SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
 
 __all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]

@@ -3,8 +3,8 @@
 The calling process reads records, decides what each one is (added, updated,
 unchanged, duplicate) and groups the articles to write into chunks of a few
 megabytes. Each chunk becomes one Whoosh segment, built by
-:func:`write_segment` (analysis + :class:`~searchlib.writer.FastSegmentWriter`)
-in worker processes, one per core (:mod:`searchlib.workers`). Finished segments are committed
+:func:`write_segment` (analysis + :class:`~.writer.FastSegmentWriter`)
+in worker processes, one per core (:mod:`.workers`). Finished segments are committed
 in input order, each commit a new index generation: a process killed at any
 moment leaves every committed chunk readable, and running the same ingest
 again completes it. While workers are writing, commits leave unknown segment
@@ -21,9 +21,9 @@ from whoosh import index as windex
 from whoosh.index import TOC, clean_files
 from whoosh.writing import MERGE_SMALL, NO_MERGE
 
-from .analysis import SegmenterProfile
-from .models import Article
-from .schema import TEXT_FIELDS, to_document
+from ...analysis import SegmenterProfile
+from ...models import Article
+from .schema import GRAMS, to_document
 from .workers import WorkerError, WorkerPool
 from .writer import FastCodec, FastSegmentWriter, field_tokens
 
@@ -37,7 +37,7 @@ def analyse(article: Article, digest: str, profile: SegmenterProfile
     """An article's Whoosh document and the token lists of its text fields."""
     doc = to_document(article, digest)
     tokens = {}
-    for field, grams in TEXT_FIELDS.items():
+    for field, grams in GRAMS.items():
         text = getattr(article, field)
         tokens[field] = field_tokens("words", text, profile)
         tokens[grams] = field_tokens("ng", text, profile)

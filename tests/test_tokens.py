@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchlib.analysis import (END, BigramTokenizer, SegmenterProfile, WordTokenizer, bigrams,
-                                fold, word_spans)
+from searchlib.analysis import END, SegmenterProfile, bigrams, fold, word_spans
+from searchlib.backends.whoosh.tokenizers import BigramTokenizer, WordTokenizer
 
 # Text drawn mostly from Chinese, Latin, digits, punctuation and odd space.
 chinese_text = st.text(

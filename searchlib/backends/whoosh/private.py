@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import SearchlibError
+from ...errors import SearchlibError
 
 __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings",
            "deleted_docs", "length_bytes", "segment_count"]

@@ -1,0 +1,35 @@
+"""Search engines behind :class:`~searchlib.NewsIndex` (see :mod:`.base`).
+
+:func:`open_backend` picks one from where the index is: a folder or memory
+(Whoosh), or an ``opensearch://`` URL (OpenSearch).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..analysis import SegmenterProfile
+from ..errors import IndexNotFoundError
+from .base import Backend, Found, TermStats
+
+__all__ = ["open_backend", "Backend", "Found", "TermStats"]
+
+
+def open_backend(where: str | os.PathLike[str] | None, create: bool, profile: SegmenterProfile,
+                 lock_timeout: float) -> tuple[Backend, bool]:
+    """The backend of the index at ``where``, and whether it was created now.
+
+    Raises:
+        IndexNotFoundError: no index there and ``create`` is false.
+    """
+    from .whoosh.backend import WhooshBackend
+
+    if where is None or str(where) == ":memory:":
+        return WhooshBackend.create(None, profile, lock_timeout), True
+    folder = str(where)
+    try:
+        return WhooshBackend.open(folder, lock_timeout), False
+    except IndexNotFoundError:
+        if not create:
+            raise
+    return WhooshBackend.create(folder, profile, lock_timeout), True

@@ -1,0 +1,140 @@
+"""What :class:`~searchlib.NewsIndex` needs from a search engine.
+
+A backend stores articles and executes plans; it decides nothing. Everything
+engine-neutral stays in ``NewsIndex``: validating options, paging, planning
+(:mod:`searchlib.plan`), identity decisions (:mod:`searchlib.ingest`),
+highlighting, suggestion policy. A backend module may import its engine;
+nothing outside ``searchlib/backends/<engine>/`` does.
+
+Two backends implement this protocol: ``backends/whoosh`` (a folder, or
+memory) and ``backends/opensearch`` (a cluster). ``tests/backends/`` states what
+any backend must do and runs on each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import attrs
+
+from ..analysis import SegmenterProfile
+from ..ingest.session import ChunkWriter
+from ..models import Article, IngestReport
+from ..plan import Plan
+
+__all__ = ["Backend", "Found", "TermStats", "SORTS"]
+
+#: Orders a backend can return matches in.
+SORTS = ("relevance", "newest", "oldest")
+
+
+@attrs.frozen
+class Found:
+    """What a backend found for a plan: one page of it, and counts over all of it.
+
+    Attributes:
+        total: how many articles match (exact).
+        hits: ``(article, score)`` of the requested slice, in order.
+        facets: facet name -> {value: matches}, over all matches, largest first.
+        relaxed: the plan's fallback was used (no article matched every term).
+    """
+
+    total: int
+    hits: list[tuple[Article, float]]
+    facets: dict[str, dict[str, int]] = attrs.Factory(dict)
+    relaxed: bool = False
+
+
+class TermStats(Protocol):
+    """Statistics of the index's text, for suggestions and key terms."""
+
+    def doc_count(self) -> int:
+        """Articles in the index."""
+
+    def word_frequency(self, word: str) -> int:
+        """Articles holding ``word`` (folded) as a word, in the title or the body."""
+
+    def text_frequency(self, text: str) -> int:
+        """Articles holding ``text`` anywhere (exact text, after folding)."""
+
+    def next_chars(self, char: str) -> dict[str, int]:
+        """Characters seen right after ``char`` (folded), with how many articles show the pair."""
+
+    def has_pair(self, pair: str) -> bool:
+        """Whether any article holds the two folded characters ``pair`` side by side."""
+
+    def example(self, text: str) -> Article | None:
+        """An article holding ``text`` (to show a correction as articles write it)."""
+
+
+class Backend(Protocol):
+    """A store of articles that executes :class:`~searchlib.plan.Plan` objects.
+
+    Reads see the latest commit and may run in many threads at once. Writes
+    happen only inside :meth:`write_lock`, which also excludes other processes.
+    """
+
+    #: where the index lives, for messages: a folder, ``":memory:"`` or a URL
+    location: str
+    #: the segmentation that built the index's words
+    profile: SegmenterProfile
+
+    # -------------------------------------------------------- reading
+
+    def count(self) -> int:
+        """Articles in the index."""
+
+    def ids(self) -> list[str]:
+        """Every article id."""
+
+    def get(self, article_id: str) -> Article | None:
+        """The article stored under ``article_id``, or None."""
+
+    def holders(self, digest: str) -> list[str]:
+        """Ids of the articles whose content digest is ``digest``."""
+
+    def search(self, plan: Plan, *, sort: str, start: int, stop: int,
+               facets: Sequence[str] = ()) -> Found:
+        """Execute ``plan``: matches ``start:stop`` in ``sort`` order, and facet counts."""
+
+    def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
+        """Every match of ``plan`` in ``sort`` order, streamed (bounded memory)."""
+
+    def terms(self) -> TermStats:
+        """Statistics of the index's text as it is now."""
+
+    def stats(self) -> dict[str, Any]:
+        """Engine facts for ``NewsIndex.stats()``: size in bytes, segments or shards..."""
+
+    # -------------------------------------------------------- writing
+
+    def write_lock(self) -> AbstractContextManager[None]:
+        """Hold the index's write lock (across processes); raises ``IndexLockedError``."""
+
+    def chunk_writer(self, workers: int) -> ChunkWriter:
+        """A writer for one ingest session (inside :meth:`write_lock`)."""
+
+    def delete(self, article_id: str) -> bool:
+        """Delete one article (inside :meth:`write_lock`); True if it was there."""
+
+    def rebuild(self, profile: SegmenterProfile,
+                fill: Callable[[Backend], IngestReport]) -> IngestReport:
+        """Build a new index analysed with ``profile``, filled by ``fill`` while
+        this one keeps answering, and swap it in (inside :meth:`write_lock`)."""
+
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        """Copy the index to ``dest`` consistently (inside :meth:`write_lock`)."""
+
+    # -------------------------------------------------------- analysis record
+
+    def read_meta(self) -> dict[str, Any] | None:
+        """What the index records about the analysis that built it, or None."""
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        """Record ``meta`` (inside :meth:`write_lock`)."""
+
+    def close(self) -> None:
+        """Release the engine's resources."""

@@ -1,0 +1,16 @@
+"""The fields of a news index as the query language and the API name them.
+
+Engine-neutral: each backend maps these to its own fields (the Whoosh schema
+in ``backends/whoosh/schema.py``, the OpenSearch mapping in ``backends/opensearch/``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["TEXT_FIELDS", "FILTER_FIELDS", "FACET_FIELDS"]
+
+#: Searchable text: found as exact text (any substring) and ranked as words.
+TEXT_FIELDS = ("title", "body")
+#: Fields matched as a whole (folded) value by ``field:value`` queries.
+FILTER_FIELDS = ("source", "author", "editor", "category", "tags", "id")
+#: Fields that can be counted as facets.
+FACET_FIELDS = ("source", "category", "year", "month")
