@@ -68,9 +68,8 @@ def naive_schema() -> Any:
 
 def build_naive(records: list[dict[str, Any]], folder: Path | None) -> tuple[Any, float]:
     """The naive index (jieba ChineseAnalyzer + Whoosh default writer); returns (index, seconds)."""
-    from whoosh.filedb.filestore import FileStorage, RamStorage
-
     import jieba
+    from whoosh.filedb.filestore import FileStorage, RamStorage
 
     jieba.setLogLevel(60)
     jieba.initialize()  # dictionary load is not indexing time, for either side

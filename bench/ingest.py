@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HANS, folder_size, need, report  # noqa: E402
+from common import HANS, folder_size, need, report
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -96,11 +96,9 @@ def child(engine: str, input_path: Path, docs: int, index_dir: Path) -> None:
     text_bytes = 0
     count = 0
     if engine == "naive":
-        from whoosh.filedb.filestore import FileStorage
-
         import jieba
-
         from common import naive_schema
+        from whoosh.filedb.filestore import FileStorage
 
         jieba.setLogLevel(60)
         jieba.initialize()

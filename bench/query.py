@@ -33,9 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HANS, read_news, report  # noqa: E402
+from common import HANS, read_news, report
 
-import searchlib  # noqa: E402
+import searchlib
 
 KINDS = ("word", "phrase", "two-words", "filter", "facets")
 

@@ -37,11 +37,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (DRCD, HANS, HANT, build_naive, folder_size, naive_search,  # noqa: E402
-                    read_jsonl, read_news, report, text_bytes)
+from common import (
+    DRCD,
+    HANS,
+    HANT,
+    build_naive,
+    folder_size,
+    naive_search,
+    read_jsonl,
+    read_news,
+    report,
+    text_bytes,
+)
 
-import searchlib  # noqa: E402
-from searchlib import fold  # noqa: E402
+import searchlib
+from searchlib import fold
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 KINDS = ("substring", "phrase", "two-term", "hant->hans", "hans->hant", "hant", "char", "word")
@@ -72,7 +82,8 @@ def sample_substring(rng: random.Random, text: str, lo: int, hi: int, han_only: 
     return None
 
 
-def make_queries(rng: random.Random, hans: list[dict], hant: dict[str, dict], n: int) -> dict[str, list[tuple[str, str]]]:
+def make_queries(rng: random.Random, hans: list[dict], hant: dict[str, dict], n: int
+                 ) -> dict[str, list[tuple[str, str]]]:
     """kind -> [(query string, text to look for)]"""
     kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
     while min(len(v) for v in kinds.values()) < n:
@@ -268,11 +279,11 @@ def build_words_only(records: list[dict], folder: Path) -> float:
     from whoosh.filedb.filestore import FileStorage
 
     from searchlib.analysis import SegmenterProfile
-    from searchlib.config import chunk_bytes
-    from searchlib.backends.whoosh.commit import analyse
-    from searchlib.ingest.identity import content_digest
     from searchlib.backends.whoosh.schema import news_schema
+    from searchlib.backends.whoosh.segments import analyse
     from searchlib.backends.whoosh.writer import FastSegmentWriter
+    from searchlib.config import chunk_bytes
+    from searchlib.ingest.identity import content_digest
 
     profile = SegmenterProfile()
     schema = news_schema(profile)

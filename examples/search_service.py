@@ -43,7 +43,7 @@ def search_json(ix: searchlib.NewsIndex, params: dict[str, str]) -> tuple[int, d
 
 def make_handler(ix: searchlib.NewsIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             url = urlparse(self.path)
             params = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/search":

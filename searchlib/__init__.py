@@ -12,10 +12,20 @@ Importing searchlib is cheap: jieba's dictionary loads on the first analysis.
 
 from ._version import __version__
 from .analysis import fold
-from .errors import (AnalysisMismatchWarning, ArticleNotFoundError, DictionaryError,
-                     IndexCorruptError, IndexExistsError, IndexLockedError, IndexNotFoundError,
-                     IngestError, InvalidArticleError, QuerySyntaxError, SearchlibError,
-                     UsageError)
+from .errors import (
+                     AnalysisMismatchWarning,
+                     ArticleNotFoundError,
+                     DictionaryError,
+                     IndexCorruptError,
+                     IndexExistsError,
+                     IndexLockedError,
+                     IndexNotFoundError,
+                     IngestError,
+                     InvalidArticleError,
+                     QuerySyntaxError,
+                     SearchlibError,
+                     UsageError,
+)
 from .index import DEFAULT_INDEX, NewsIndex, open_index
 from .models import Article, Failure, Hit, IngestReport, SearchResults, Snippet
 

@@ -17,14 +17,14 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from . import config
 from ._version import __version__
 from .errors import AnalysisMismatchWarning, QuerySyntaxError, SearchlibError, UsageError
+from .fields import FACET_FIELDS
 from .index import DEFAULT_INDEX, SORTS, NewsIndex, open_index
 from .models import IngestReport, SearchResults
-from .fields import FACET_FIELDS
 
 __all__ = ["main"]
 

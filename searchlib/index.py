@@ -449,6 +449,15 @@ def _check_options(limit: object, page: object, sort: object, facets: object) ->
     return tuple(names)
 
 
+def _bound(day: Any, time_of_day: Any) -> Any:
+    """A date range bound as a datetime: a day starts at 00:00 and ends at 23:59:59.999999."""
+    import datetime as dt
+
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        return dt.datetime.combine(day, time_of_day)
+    return day
+
+
 def _filters(date_from: Any, date_to: Any, source: str | None, category: str | None) -> list[Node]:
     """The search() filter options as required query parts."""
     import datetime as dt
@@ -459,9 +468,7 @@ def _filters(date_from: Any, date_to: Any, source: str | None, category: str | N
             lo, hi = parse_date(date_from), parse_date(date_to)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        start = dt.datetime.combine(lo, dt.time()) if type(lo) is dt.date else lo
-        end = dt.datetime.combine(hi, dt.time.max) if type(hi) is dt.date else hi
-        parts.append(DateSpan(start, end))
+        parts.append(DateSpan(_bound(lo, dt.time()), _bound(hi, dt.time.max)))
     if source:
         parts.append(Match("source", source.strip()))
     if category:

@@ -35,27 +35,29 @@ def _opt_str(value: object) -> str | None:
     return text or None
 
 
-def _str_tuple(name: str, separators: str):  # type: ignore[no-untyped-def]
-    """A converter to a tuple of stripped strings from a list or a separated string."""
-    def convert(value: object) -> tuple[str, ...]:
-        if value is None or value == "":
-            return ()
-        if isinstance(value, str):
-            for sep in separators:
-                value = value.replace(sep, ",")
-            items: Iterable[object] = value.split(",")
-        elif isinstance(value, Iterable):
-            items = value
-        else:
-            raise InvalidArticleError(f"{name} must be a list or a comma-separated string, "
-                                      f"not {type(value).__name__}", name)
-        return tuple(t for t in (scrub(str(i)).strip() for i in items) if t)
-    return convert
+def _str_tuple(value: object, name: str, separators: str) -> tuple[str, ...]:
+    """A tuple of stripped strings from a list or a separated string."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        for sep in separators:
+            value = value.replace(sep, ",")
+        items: Iterable[object] = value.split(",")
+    elif isinstance(value, Iterable):
+        items = value
+    else:
+        raise InvalidArticleError(f"{name} must be a list or a comma-separated string, "
+                                  f"not {type(value).__name__}", name)
+    return tuple(t for t in (scrub(str(i)).strip() for i in items) if t)
 
 
-_tags = _str_tuple("tags", "，")
-#: People credited besides the author (photographers, interns, correspondents).
-_names = _str_tuple("contributors", "，、")
+def _tags(value: object) -> tuple[str, ...]:
+    return _str_tuple(value, "tags", "，")
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """People credited besides the author (photographers, interns, correspondents)."""
+    return _str_tuple(value, "contributors", "，、")
 
 
 def _date(value: object) -> DateLike | None:
@@ -88,19 +90,25 @@ def normalize_id(value: object) -> str:
 MAX_CHARS = {"title": 10_000, "body": 5_000_000}
 
 
-def _text(name: str, required: bool):  # type: ignore[no-untyped-def]
-    def convert(value: object) -> str:
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            raise InvalidArticleError(f"{name} must be a string, not {type(value).__name__}", name)
-        if required and not value.strip():
-            raise InvalidArticleError(f"{name} is missing or empty", name)
-        if len(value) > MAX_CHARS[name]:
-            raise InvalidArticleError(f"{name} is {len(value):,} characters long; "
-                                      f"the limit is {MAX_CHARS[name]:,}", name)
-        return scrub(value)
-    return convert
+def _text(value: object, name: str, required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidArticleError(f"{name} must be a string, not {type(value).__name__}", name)
+    if required and not value.strip():
+        raise InvalidArticleError(f"{name} is missing or empty", name)
+    if len(value) > MAX_CHARS[name]:
+        raise InvalidArticleError(f"{name} is {len(value):,} characters long; "
+                                  f"the limit is {MAX_CHARS[name]:,}", name)
+    return scrub(value)
+
+
+def _title(value: object) -> str:
+    return _text(value, "title", required=False)
+
+
+def _body(value: object) -> str:
+    return _text(value, "body", required=True)
 
 
 def _short(text: str, keep: int = 24) -> str:
@@ -120,8 +128,8 @@ class Article:
     """
 
     id: str = attrs.field(converter=normalize_id)
-    title: str = attrs.field(converter=_text("title", required=False))
-    body: str = attrs.field(converter=_text("body", required=True), repr=_short)
+    title: str = attrs.field(converter=_title)
+    body: str = attrs.field(converter=_body, repr=_short)
     date: DateLike | None = attrs.field(default=None, converter=_date)
     source: str | None = attrs.field(default=None, converter=_opt_str)
     author: str | None = attrs.field(default=None, converter=_opt_str)

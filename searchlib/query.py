@@ -248,7 +248,8 @@ class _Parser:
     def field(self, tok: _Tok) -> Node:
         name = tok.value.lower()
         value_tok = self.peek()
-        if value_tok is None or value_tok.kind not in ("word", "phrase") or value_tok.pos != tok.pos + len(tok.value) + 1:
+        right_after = value_tok is not None and value_tok.pos == tok.pos + len(tok.value) + 1
+        if value_tok is None or value_tok.kind not in ("word", "phrase") or not right_after:
             raise self.error(f"{tok.value}: needs a value right after the colon, e.g. {tok.value}:xxx", tok)
         self.take()
         value = value_tok.value.strip()

@@ -10,7 +10,7 @@ Chinese). Related articles are those sharing the most weight of those terms
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 
 from .analysis import SegmenterProfile, word_spans
 from .analysis.stopwords import is_stopword
@@ -28,7 +28,7 @@ def _candidate(word: str) -> bool:
 def key_terms(article: Article, terms: TermStats, profile: SegmenterProfile, n: int = 10
               ) -> list[tuple[str, str, float]]:
     """``(folded word, original text, score)`` of the article's best ``n`` terms."""
-    tf: Counter[str] = Counter()
+    tf: dict[str, float] = defaultdict(float)
     surface: dict[str, str] = {}
     for text, weight in ((article.title, KEYWORD_TITLE_WEIGHT), (article.body, 1.0)):
         for word, start, end in word_spans(text, profile):

@@ -87,7 +87,7 @@ def test_one_index_shared_by_threads_sees_new_commits(tmp_path):
                     assert total >= last, "counts went backwards"
                     last = total
                     seen.setdefault(n, []).append(total)
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=reader, args=(i,)) for i in range(4)]

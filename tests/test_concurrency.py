@@ -87,7 +87,7 @@ def run_writer_and_readers(path, seconds, threads=4):
                         raise AssertionError(f"count went from {last} to {total}")
                     last = total
                     totals.setdefault(n, []).append(total)
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            except BaseException as exc:
                 errors.append(exc)
 
         proc = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,

@@ -12,9 +12,8 @@ from searchlib.backends.whoosh.executor import Executor
 from searchlib.plan import plan_search
 from searchlib.query import parse_query
 
+from .conftest import HANS, read_jsonl
 from .whoosh_oracle import whoosh_query
-
-from .conftest import read_jsonl, HANS
 
 FIXED = [
     "总统", "援疆干部", '"国家安全"', "经济 发展", "两岸 OR 大陆", "总统 -经济", "NOT 总统",

@@ -42,7 +42,8 @@ def test_snippets_are_sentences_containing_matches_best_first():
 
 
 def test_long_sentences_are_windowed_around_the_match_without_cutting_it():
-    text = "，".join(["这是一段很长的没有句号的文字"] * 20) + "，关键词国务院新闻办公室在这里，" + "后面还有很多文字" * 20 + "。"
+    text = ("，".join(["这是一段很长的没有句号的文字"] * 20) + "，关键词国务院新闻办公室在这里，"
+            + "后面还有很多文字" * 20 + "。")
     (snip,) = make_snippets(text, re.compile("国务院新闻办公室"), count=1, size=50)
     assert len(snip.text) <= 60
     assert [snip.text[a:b] for a, b in snip.spans] == ["国务院新闻办公室"]

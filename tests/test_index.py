@@ -8,8 +8,7 @@ import json
 import pytest
 
 import searchlib
-from searchlib import (Article, IndexExistsError, IndexNotFoundError, IngestError,
-                       SearchlibError)
+from searchlib import Article, IndexExistsError, IndexNotFoundError, IngestError, SearchlibError
 
 from .conftest import HANS, SEED, read_jsonl
 

@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
-                                 rule)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import searchlib
 from searchlib import Article, fold
@@ -133,7 +132,8 @@ class IndexHistory(RuleBasedStateMachine):
             if kind == "same" and current is not None:
                 rec = {k: v for k, v in current.to_dict().items() if v not in (None, [])}
             elif kind == "body":
-                rec["body"] += data.draw(st.sampled_from(["\n\n更正：本文已更新。", "（完）", "另据报道，会议圆满结束。"]))
+                rec["body"] += data.draw(st.sampled_from(
+                    ["\n\n更正：本文已更新。", "（完）", "另据报道，会议圆满结束。"]))
             elif kind == "title":
                 rec["title"] = data.draw(st.sampled_from(["【快讯】", "新闻："])) + rec["title"]
             elif kind == "meta":

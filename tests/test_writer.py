@@ -10,9 +10,9 @@ from whoosh.filedb.filestore import RamStorage
 
 from searchlib import Article
 from searchlib.analysis import SegmenterProfile
-from searchlib.backends.whoosh.commit import analyse
 from searchlib.backends.whoosh.formats import CompactPositions, encode_positions
 from searchlib.backends.whoosh.schema import news_schema, to_document
+from searchlib.backends.whoosh.segments import analyse
 from searchlib.backends.whoosh.writer import FastSegmentWriter
 from searchlib.ingest.identity import content_digest
 

@@ -1,12 +1,12 @@
 """Chinese text analysis, engine-neutral: folding, segmentation, tokens.
 
-The pipeline, as text travels it: :mod:`.fold` normalizes characters one for
+The pipeline, as text travels it: :mod:`.folding` normalizes characters one for
 one; :mod:`.segment` cuts Han runs into words with jieba; :mod:`.tokens`
 turns a field value into words and character bigrams (for exact matching).
 No module here imports a search engine.
 """
 
-from .fold import fold, fold_for_segmentation, fold_version
+from .folding import fold, fold_for_segmentation, fold_version
 from .segment import SegmenterProfile, get_segmenter, read_user_dict
 from .tokens import END, bigrams, word_spans
 

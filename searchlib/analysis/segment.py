@@ -20,7 +20,7 @@ import attrs
 
 from .. import config
 from ..errors import DictionaryError
-from .fold import fold_for_segmentation
+from .folding import fold_for_segmentation
 
 __all__ = ["SegmenterProfile", "Segmenter", "get_segmenter", "read_user_dict", "default_engine",
            "ENGINES"]

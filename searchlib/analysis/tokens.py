@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .fold import fold, fold_for_segmentation
+from .folding import fold, fold_for_segmentation
 from .segment import SegmenterProfile, get_segmenter
 
 __all__ = ["word_spans", "bigrams", "END"]

@@ -17,7 +17,7 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import attrs
 
@@ -246,7 +246,7 @@ def read_path(path: Path, fmt: str | None = None, in_folder: bool = False) -> It
                      + ", ".join(sorted(FORMATS)) + " (or .gz of one)", skipped=in_folder)
         return
     try:
-        raw: IO[bytes] = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+        raw = cast(IO[bytes], gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb"))
     except OSError as exc:
         yield Record(name, None, error=f"cannot read: {exc.strerror or exc}")
         return

@@ -30,8 +30,18 @@ from .commit import Committer
 from .executor import Executor, Terms
 from .private import segment_count
 from .schema import from_stored
-from .store import (HOLDER_FILE, clear_holder, create_whoosh, open_whoosh, read_holder, read_meta,
-                    rebuild_folder, swap_in, write_holder, write_meta)
+from .store import (
+    HOLDER_FILE,
+    clear_holder,
+    create_whoosh,
+    open_whoosh,
+    read_holder,
+    read_meta,
+    rebuild_folder,
+    swap_in,
+    write_holder,
+    write_meta,
+)
 from .writer import FastSegmentWriter
 
 __all__ = ["WhooshBackend"]

@@ -1,10 +1,9 @@
-"""Ingest pipeline: identity decisions in this process, segments built in workers.
+"""Committing an ingest: chunks of articles -> segments (in workers) -> commits, in order.
 
-The calling process reads records, decides what each one is (added, updated,
-unchanged, duplicate) and groups the articles to write into chunks of a few
-megabytes. Each chunk becomes one Whoosh segment, built by
-:func:`write_segment` (analysis + :class:`~.writer.FastSegmentWriter`)
-in worker processes, one per core (:mod:`.workers`). Finished segments are committed
+The ingest session (:mod:`searchlib.ingest.session`) decides what each record
+is and hands chunks of a few megabytes to :class:`Committer`. Each chunk
+becomes one Whoosh segment, built by :func:`.segments.write_segment` in worker
+processes, one per core (:mod:`.workers`). Finished segments are committed
 in input order, each commit a new index generation: a process killed at any
 moment leaves every committed chunk readable, and running the same ingest
 again completes it. While workers are writing, commits leave unknown segment
@@ -21,40 +20,12 @@ from whoosh import index as windex
 from whoosh.index import TOC, clean_files
 from whoosh.writing import MERGE_SMALL, NO_MERGE
 
-from ...analysis import SegmenterProfile
-from ...models import Article
-from .schema import GRAMS, to_document
+from ...ingest.session import Chunk
+from .segments import write_segment
 from .workers import WorkerError, WorkerPool
-from .writer import FastCodec, FastSegmentWriter, field_tokens
+from .writer import FastCodec, FastSegmentWriter
 
-__all__ = ["Committer", "write_segment", "analyse"]
-
-Chunk = list[tuple[Article, str]]
-
-
-def analyse(article: Article, digest: str, profile: SegmenterProfile
-            ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """An article's Whoosh document and the token lists of its text fields."""
-    doc = to_document(article, digest)
-    tokens = {}
-    for field, grams in GRAMS.items():
-        text = getattr(article, field)
-        tokens[field] = field_tokens("words", text, profile)
-        tokens[grams] = field_tokens("ng", text, profile)
-    return doc, tokens
-
-
-def write_segment(ix: windex.Index, segment: Any, chunk: Chunk) -> Any:
-    """Analyse ``chunk`` and write it as ``segment`` (not committed); returns the segment."""
-    writer = FastSegmentWriter(ix, _lk=False, codec=FastCodec(segment=segment))
-    profile = ix.schema["title"].analyzer.profile
-    try:
-        for article, digest in chunk:
-            writer.add_prepared(*analyse(article, digest, profile))
-        return writer._finalize_segment()
-    except BaseException:
-        writer._close_segment()
-        raise
+__all__ = ["Committer"]
 
 
 class Committer:

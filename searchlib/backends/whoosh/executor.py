@@ -31,10 +31,10 @@ from ...analysis import fold
 from ...models import Article
 from ...plan import Plan
 from ...query import All, Any_, DateSpan, Match, Node, Not, Text
-from ...ranking import B, K1, RELAX_TEXT_WEIGHT, TITLE_BOOST
+from ...ranking import K1, RELAX_TEXT_WEIGHT, TITLE_BOOST, B
 from .formats import CompactPositions
-from .schema import GRAMS, from_stored
 from .private import deleted_docs, length_bytes, raw_postings
+from .schema import GRAMS, from_stored
 
 __all__ = ["Executor", "Terms", "Matches"]
 
@@ -119,7 +119,7 @@ class Executor:
             if column is None:
                 return [0] * reader.doc_count_all()
             return [_LENGTH[b] if b else 0 for b in column]
-        return _cache.get((self._segid(reader), "len:" + field), make)  # type: ignore[no-any-return]
+        return _cache.get((self._segid(reader), "len:" + field), make)
 
     def column(self, reader: Any, field: str) -> list[Any]:
         """Raw column values of ``field`` for every document of a segment."""
@@ -127,7 +127,7 @@ class Executor:
             if not reader.has_column(field):
                 return [None] * reader.doc_count_all()
             return list(reader.column_reader(field, translate=False))
-        return _cache.get((self._segid(reader), "col:" + field), make)  # type: ignore[no-any-return]
+        return _cache.get((self._segid(reader), "col:" + field), make)
 
     def _dates(self, reader: Any) -> tuple[list[Any], list[int]]:
         """(sorted date keys, docnums in that order) of documents with a date."""
@@ -135,7 +135,7 @@ class Executor:
             years = self.column(reader, "year")
             keyed = sorted((key, d) for d, key in enumerate(self.column(reader, "date")) if years[d])
             return [k for k, _ in keyed], [d for _, d in keyed]
-        return _cache.get((self._segid(reader), "dates"), make)  # type: ignore[no-any-return]
+        return _cache.get((self._segid(reader), "dates"), make)
 
     def live_docs(self) -> set[int]:
         """Every document not deleted (global docnums)."""
@@ -297,11 +297,11 @@ class Executor:
                 result = {d: s for d, s in result.items() if d not in excluded}
             return result
         if isinstance(node, Any_):
-            result = {}
-            for child in node.children:
-                for d, s in self.evaluate(child, plan).items():
-                    result[d] = result.get(d, 0.0) + s
-            return result
+            either: Matches = {}
+            for part in node.children:
+                for d, s in self.evaluate(part, plan).items():
+                    either[d] = either.get(d, 0.0) + s
+            return either
         raise TypeError(node)  # pragma: no cover
 
     def text(self, node: Text, plan: Plan) -> Matches:
@@ -387,7 +387,7 @@ class Executor:
             found = {d: s for d, s in found.items() if d in allowed}
         if plan.exclude is not None:
             docnum = self.searcher.document_number(id=plan.exclude)
-            found.pop(docnum, None)  # type: ignore[arg-type]
+            found.pop(docnum, None)
         return found, relaxed and bool(found)
 
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:

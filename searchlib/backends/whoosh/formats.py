@@ -17,7 +17,6 @@ from typing import Any
 
 from whoosh.formats import Positions, tokens
 
-
 __all__ = ["CompactPositions", "encode_positions", "single_position", "frequencies"]
 
 _B, _H, _I = ord("B"), ord("H"), ord("I")
@@ -56,7 +55,7 @@ def encode_positions(poslist: list[int]) -> bytes:
     return b"I" + array("I", poslist).tobytes()
 
 
-class CompactPositions(Positions):  # type: ignore[misc]
+class CompactPositions(Positions):
     """Positions stored as typed delta arrays (see the module docstring)."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any):  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ __all__ = ["news_schema", "to_document", "from_stored", "GRAMS"]
 GRAMS = {"title": "title_ng", "body": "body_ng"}
 
 
-class FoldFilter(Filter):  # type: ignore[misc]
+class FoldFilter(Filter):
     """Folds each token's text (NFKC, case, traditional/simplified)."""
 
     def __eq__(self, other: object) -> bool:

@@ -50,7 +50,7 @@ def _recover(folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-class PrivateRamStorage(RamStorage):  # type: ignore[misc]
+class PrivateRamStorage(RamStorage):
     """Whoosh's in-memory storage, with scratch space of its own.
 
     Whoosh's ``RamStorage.temp_storage`` is one fixed folder in the system

@@ -18,9 +18,9 @@ from ...analysis.tokens import END, bigrams, word_spans
 __all__ = ["WordTokenizer", "BigramTokenizer"]
 
 
-class _ChineseTokenizer(Tokenizer):  # type: ignore[misc]
+class _ChineseTokenizer(Tokenizer):
     def _token(self, positions: bool, chars: bool, removestops: bool, mode: str,
-               kwargs: dict) -> Token:  # type: ignore[type-arg]
+               kwargs: dict) -> Token:
         return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
 
 

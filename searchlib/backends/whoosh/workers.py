@@ -144,7 +144,7 @@ class WorkerPool:
 def _serve(index_dir: str, task_fd: int, reply_fd: int) -> int:
     from whoosh import index as windex
 
-    from .commit import write_segment
+    from .segments import write_segment
 
     tasks, replies = os.fdopen(task_fd, "rb"), os.fdopen(reply_fd, "wb")
     ix = windex.open_dir(index_dir)

@@ -23,19 +23,17 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from zlib import crc32
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
-
 from pickle import dumps
+from typing import Any
+from zlib import crc32
 
-from whoosh.codec.whoosh3 import (WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment,
-                                  W3TermInfo)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment, W3TermInfo
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _lengths, _pointer
-from whoosh.util.numlists import GrowableArray
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
+from whoosh.util.numlists import GrowableArray
 from whoosh.writing import SegmentWriter
 
 from ...analysis import SegmenterProfile, bigrams, word_spans
@@ -82,7 +80,7 @@ def _mini_weights(weights: list[float]) -> Any:
     return tuple(weights)
 
 
-class _TermTable(OrderedHashWriter):  # type: ignore[misc]
+class _TermTable(OrderedHashWriter):
     """Whoosh's ordered hash file of term infos, written through a buffer and
     hashed with CRC-32 (one of the hash types its reader supports)."""
 
@@ -129,7 +127,7 @@ class _TermTable(OrderedHashWriter):  # type: ignore[misc]
         return int(super().close())
 
 
-class _FastFieldWriter(W3FieldWriter):  # type: ignore[misc]
+class _FastFieldWriter(W3FieldWriter):
     """Writes each term's whole posting list at once, in W3's format."""
 
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
@@ -138,7 +136,8 @@ class _FastFieldWriter(W3FieldWriter):  # type: ignore[misc]
         self._segment = segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
         self._tindex = _TermTable(self._create_file(W3Codec.TERMS_EXT))
-        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._fieldmap: dict[str, int] = {}
+        self._tindex.extras["fieldmap"] = self._fieldmap
         self._postfile = self._create_file(W3Codec.POSTS_EXT)
         self._postwriter = None
         self._infield = False
@@ -209,7 +208,7 @@ def _write_block(postfile: Any, ids: Any, weights: list[float] | None, values: l
     postfile.write(data)
 
 
-class FastCodec(W3Codec):  # type: ignore[misc]
+class FastCodec(W3Codec):
     """Whoosh's W3 codec with the faster field writer above.
 
     ``segment``: a segment made beforehand (by the process that will commit
@@ -308,7 +307,7 @@ class _TermPool:
         else:
             entry += (docnum, value or emptybytes)
 
-    def iter_terms(self) -> Iterator[tuple[str, bytes, Any, list[float], list[bytes]]]:
+    def iter_terms(self) -> Iterator[tuple[str, bytes, Any, Any, Any]]:
         # every document (added, or copied from a reader) has a higher docnum
         # than the ones before it, so each list is already in docnum order
         for fieldname in sorted(set(self.text) | set(self.other)):
@@ -323,8 +322,8 @@ class _TermPool:
             else:
                 oterms = self.other[fieldname]
                 for btext in sorted(oterms):
-                    ids, weights, values = oterms[btext]
-                    yield fieldname, btext, ids, weights, values
+                    ids, item_weights, item_values = oterms[btext]
+                    yield fieldname, btext, ids, item_weights, item_values
 
     def cleanup(self) -> None:
         self.text.clear()
@@ -332,7 +331,7 @@ class _TermPool:
         self.other.clear()
 
 
-class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
+class FastSegmentWriter(SegmentWriter):
     """A SegmentWriter that takes pre-analysed documents (:meth:`add_prepared`)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:

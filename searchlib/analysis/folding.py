@@ -29,7 +29,7 @@ __all__ = ["fold", "fold_for_segmentation", "fold_version"]
 _DATA = "han_fold.tsv"
 
 
-class _CharTable(dict):  # type: ignore[type-arg]
+class _CharTable(dict):
     """A ``str.translate`` table filled on first sight of each code point."""
 
     def __init__(self, han: dict[str, str]) -> None:
@@ -65,7 +65,7 @@ def _fold_char(ch: str, han: dict[str, str]) -> str:
 
 @lru_cache(maxsize=1)
 def _han_tables() -> tuple[dict[str, str], dict[str, str], str]:
-    text = resources.files(__package__).joinpath("data", _DATA).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data").joinpath(_DATA).read_text(encoding="utf-8")
     t2s: dict[str, str] = {}
     rep: dict[str, str] = {}
     for line in text.splitlines():
