@@ -1,0 +1,163 @@
+"""What every backend must do, stated once and run on each (see conftest.BACKENDS).
+
+The tests drive a backend through NewsIndex, as users do, and call the
+Backend protocol directly where NewsIndex hides a part of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import searchlib
+from searchlib import fold
+from searchlib.ingest.identity import content_digest
+from searchlib.plan import plan_related, plan_search
+from searchlib.query import parse_query
+
+from ..conftest import HANS, read_jsonl
+
+ROWS = read_jsonl(HANS)[:60]
+
+
+def contains(row, text):
+    return fold(text) in fold(row["title"]) or fold(text) in fold(row["content"])
+
+
+@pytest.fixture
+def loaded(make_index):
+    ix = make_index()
+    rows = [dict(r, source=["总统府", "總統府", "中央社"][i % 3], category=["时政", "经济"][i % 2])
+            for i, r in enumerate(ROWS)]
+    rows[5].pop("date")
+    report = ix.add(rows)
+    assert report.added == len(rows) and not report.failed
+    return ix, rows
+
+
+def test_an_empty_index(make_index):
+    ix = make_index()
+    assert ix.count() == 0 and ix.ids() == [] and ix.get("x") is None
+    res = ix.search("总统", facets=("source",))
+    assert res.total == 0 and res.hits == [] and res.facets == {"source": {}}
+    info = ix.stats()
+    assert info["articles"] == 0 and info["first_date"] is None
+
+
+def test_articles_round_trip_every_field(make_index):
+    ix = make_index()
+    a = searchlib.Article(id="x1", title="标题", body="正文。\n\n第二段。", date=dt.datetime(2017, 2, 10, 0, 33),
+                          source="江城日报", author="彭亚娟", editor="李波", url="https://e.x/1",
+                          category="时政", tags=("援疆", "吉林"), contributors=("张三",))
+    ix.add([a])
+    assert ix.get("x1") == a and ix.ids() == ["x1"] and ix.count() == 1
+    assert ix.backend.holders(content_digest(a)) == ["x1"]
+    assert ix.backend.holders("0" * 20) == []
+
+
+@pytest.mark.parametrize("query", ["总统", "经济发展", '"中华民国"', "两岸 OR 大陆", "总统 -经济",
+                                   "title:总统", "國家", "台湾 民主"])
+def test_searches_find_exactly_the_articles_that_hold_the_text(loaded, query):
+    ix, rows = loaded
+    res = ix.search(query, limit=100)
+    terms = query.replace('"', "").split()
+    if "OR" in terms:
+        expected = {str(r["id"]) for r in rows if contains(r, terms[0]) or contains(r, terms[2])}
+    elif any(t.startswith("-") for t in terms):
+        expected = {str(r["id"]) for r in rows if contains(r, terms[0]) and not contains(r, terms[1][1:])}
+    elif terms[0].startswith("title:"):
+        expected = {str(r["id"]) for r in rows if fold(terms[0][6:]) in fold(r["title"])}
+    else:
+        expected = {str(r["id"]) for r in rows if all(contains(r, t) for t in terms)}
+    assert {h.id for h in res.hits} == expected and res.total == len(expected)
+
+
+def test_filters_facets_sorts_and_pages(loaded):
+    ix, rows = loaded
+    everything = ix.search("总统", limit=100)
+    res = ix.search("总统", limit=100, source="總統府", facets=("source", "category", "year"))
+    expected = {str(r["id"]) for i, r in enumerate(rows) if contains(r, "总统") and i % 3 < 2}
+    assert {h.id for h in res.hits} == expected
+    assert res.facets["source"] == {"总统府": len(expected)}
+    assert sum(res.facets["category"].values()) == len(expected)
+    newest = ix.search("总统", limit=100, sort="newest")
+    dates = [h.article.date for h in newest.hits]
+    dated = [d for d in dates if d is not None]
+    assert dated == sorted(dated, reverse=True) and dates[len(dated):] == [None] * (len(dates) - len(dated))
+    pages = [h.id for p in (1, 2, 3) for h in ix.search("总统", limit=4, page=p).hits]
+    assert pages == [h.id for h in everything.hits[:12]]
+    within = ix.search("总统", date_from="2010-01-01", date_to="2015-12-31", limit=100)
+    assert all(dt.date(2010, 1, 1) <= h.article.date.date() if isinstance(h.article.date, dt.datetime)
+               else dt.date(2010, 1, 1) <= h.article.date for h in within.hits)
+
+
+def test_a_plain_question_falls_back_to_partial_matches_and_explicit_queries_do_not(loaded):
+    ix, _ = loaded
+    res = ix.search("总统 半导体 晶圆代工 冥王星")
+    assert res.relaxed and res.total > 0
+    assert ix.search("总统 AND 半导体 AND 冥王星").total == 0
+
+
+def test_updates_and_deletes_are_seen_by_every_search(loaded):
+    ix, rows = loaded
+    first = str(rows[0]["id"])
+    ix.add([dict(rows[0], content=rows[0]["content"] + "独一无二的更正文字。")])
+    assert [h.id for h in ix.search("独一无二的更正").hits] == [first]
+    assert ix.delete(first) is True and ix.delete(first) is False
+    assert ix.get(first) is None and ix.count() == len(rows) - 1
+    assert ix.search("独一无二的更正").total == 0
+    assert first not in {h.id for h in ix.search("-冥王星", limit=1000).hits}
+
+
+def test_every_match_streams_in_order(loaded):
+    ix, rows = loaded
+    plan = plan_search(parse_query("总统"), [], ix.profile)
+    streamed = [a.id for a in ix.backend.iter_matches(plan, sort="oldest")]
+    assert streamed == [h.id for h in ix.search("总统", limit=1000, sort="oldest").hits]
+
+
+def test_related_articles_exclude_the_article_itself(loaded):
+    ix, rows = loaded
+    article_id = str(rows[3]["id"])
+    related = ix.more_like_this(article_id, limit=5)
+    assert related.total > 0 and article_id not in {h.id for h in related.hits}
+    plan = plan_related([("总统", 1.0)], exclude=article_id)
+    found = ix.backend.search(plan, sort="relevance", start=0, stop=1000)
+    assert article_id not in {a.id for a, _ in found.hits}
+
+
+def test_term_statistics(loaded):
+    ix, rows = loaded
+    terms = ix.backend.terms()
+    assert terms.doc_count() == len(rows)
+    assert terms.text_frequency("总统") == sum(contains(r, "总统") for r in rows)
+    assert terms.word_frequency("总统") > 0 and terms.word_frequency("冥王星") == 0
+    after = terms.next_chars("总")
+    assert "统" in after and after["统"] >= terms.text_frequency("总统") // 2
+    assert terms.has_pair("总统") and not terms.has_pair("冥王")
+    example = terms.example("总统")
+    assert example is not None and contains({"title": example.title, "content": example.body}, "总统")
+
+
+def test_the_write_lock_excludes_a_second_writer(make_index, tmp_path):
+    if make_index.kind == "whoosh-memory":
+        pytest.skip("an index in memory has one NewsIndex")
+    ix = make_index()
+    other = searchlib.open_index(ix.path, lock_timeout=0.2)
+    try:
+        with ix._writing():
+            with pytest.raises(searchlib.IndexLockedError):
+                other.add([{"id": "a", "title": "t", "body": "b"}])
+    finally:
+        other.close()
+
+
+def test_rebuild_keeps_every_article_and_the_analysis_record(loaded):
+    ix, rows = loaded
+    before = sorted(ix.ids())
+    report = ix.rebuild(user_words=["中华民国政府"])
+    assert report.added == len(rows) and sorted(ix.ids()) == before
+    assert ix.profile.user_words == (("中华民国政府", None),)
+    assert ix.backend.read_meta()["user_words"] == 1
+    assert ix.search('"中华民国"').total == sum(contains(r, "中华民国") for r in rows)
