@@ -1,6 +1,6 @@
-"""Exact-text recall and precision, searchlib vs the naive baseline, plus MRR@10 on DRCD.
+"""Exact-text recall and precision, searchlib vs the naive baseline.
 
-    python bench/recall.py [--docs N] [--queries N] [--drcd-queries N] [--json FILE]
+    python bench/recall.py [--docs N] [--queries N] [--json FILE]
 
 Queries are sampled from the corpus itself; an exact-text oracle (substring
 search over the folded text: NFKC, case, traditional/simplified) says which
@@ -19,8 +19,7 @@ compared to the oracle:
 
 Highlights are checked on every searchlib hit: each span covers only query
 text, and every whole occurrence of the query in a snippet is highlighted.
-MRR@10 on drcd_retrieval compares searchlib's default search with a BM25
-OR-query over jieba search-mode tokens (the data README's sanity floor).
+(Ranking quality on question sets is bench/relevance.py.)
 """
 
 from __future__ import annotations
@@ -38,13 +37,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
-    DRCD,
     HANS,
     HANT,
     build_naive,
     folder_size,
     naive_search,
-    read_jsonl,
     read_news,
     report,
     text_bytes,
@@ -228,48 +225,6 @@ def run_kind(name: str, queries: list[tuple[str, str]], oracle: Oracle, ix: sear
     return out
 
 
-# ---------------------------------------------------------------- DRCD
-
-
-def drcd(n_queries: int, seed: int) -> dict[str, Any]:
-    corpus = list(read_jsonl(DRCD / "corpus.jsonl"))
-    queries = list(read_jsonl(DRCD / "queries.jsonl"))
-    qrels: dict[str, set[str]] = {}
-    for line in open(DRCD / "qrels.trec", encoding="utf-8"):
-        qid, _, did, rel = line.split()
-        if int(rel) > 0:
-            qrels.setdefault(qid, set()).add(did)
-    rng = random.Random(seed)
-    if n_queries and n_queries < len(queries):
-        queries = rng.sample(queries, n_queries)
-    records = [{"id": d["id"], "title": d.get("title") or "", "content": d["text"]} for d in corpus]
-
-    from whoosh.qparser import OrGroup, QueryParser
-
-    naive, _ = build_naive(records, None)
-    parser = QueryParser("body", naive.schema, group=OrGroup)
-    with searchlib.open_index(None) as ix:
-        ix.add(records)
-        results = {}
-        for engine in ("searchlib", "bm25-or"):
-            rr, hit10 = [], 0
-            t0 = time.perf_counter()
-            with naive.searcher() as s:
-                for q in queries:
-                    if engine == "searchlib":
-                        ranked = [h.id for h in ix.search(q["text"], limit=10, snippets=0).hits]
-                    else:
-                        ranked = [h["id"] for h in s.search(parser.parse(q["text"]), limit=10)]
-                    rel = qrels.get(q["id"], set())
-                    rank = next((i for i, d in enumerate(ranked, 1) if d in rel), None)
-                    rr.append(1.0 / rank if rank else 0.0)
-                    hit10 += rank is not None
-            results[engine] = {"mrr@10": round(sum(rr) / len(rr), 4),
-                               "recall@10": round(hit10 / len(rr), 4),
-                               "ms_per_query": round(1000 * (time.perf_counter() - t0) / len(rr), 1)}
-    return {"queries": len(queries), **results}
-
-
 # ---------------------------------------------------------------- main
 
 
@@ -323,8 +278,6 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=0, help="articles to index (default: all)")
     ap.add_argument("--queries", type=int, default=300, help="queries per kind (default 300)")
-    ap.add_argument("--drcd-queries", type=int, default=2000, help="DRCD questions (0: all 7017)")
-    ap.add_argument("--skip-drcd", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
@@ -364,8 +317,6 @@ def main(argv: list[str]) -> int:
             results[kind] = run_kind(kind, kinds[kind], oracle_hant, sl_hant, naive_hant)
             print(f"  {kind}: done")
         sl_hant.close()
-    if not args.skip_drcd:
-        results["drcd"] = drcd(args.drcd_queries, args.seed)
 
     rows = [("kind", "engine", "recall", "q@recall=1", "precision", "q@prec=1", "seconds")]
     for kind in KINDS:
@@ -385,10 +336,6 @@ def main(argv: list[str]) -> int:
                             ("searchlib (words+bigrams), 1 process", "searchlib_1proc"),
                             ("searchlib words only, 1 process", "words_only"),
                             ("naive (jieba ChineseAnalyzer), 1 process", "naive")))])
-    if "drcd" in results:
-        d = results["drcd"]
-        report(f"DRCD retrieval, {d['queries']} questions", [("engine", "MRR@10", "Recall@10", "ms/query")] +
-               [(e, d[e]["mrr@10"], d[e]["recall@10"], d[e]["ms_per_query"]) for e in ("searchlib", "bm25-or")])
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
     return 0
