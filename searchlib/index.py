@@ -19,7 +19,7 @@ from . import config
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .backends import open_backend
-from .backends.base import SORTS, Backend
+from .backends.base import SORTS, Backend, Found
 from .dates import parse_date
 from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
 from .fields import FACET_FIELDS
@@ -336,7 +336,7 @@ class NewsIndex:
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile)
         found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
                                     stop=page * limit, facets=names)
-        hits = _hits(found.hits, plan.highlights(found.relaxed), (page - 1) * limit + 1,
+        hits = _hits(found, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
                      snippets, snippet_size)
         suggestion = (suggest(query.text, query.node, self.backend.terms())
                       if _wants_suggestion(query, found.total, found.relaxed) else None)
@@ -369,8 +369,7 @@ class NewsIndex:
         plan = plan_related([(w, score) for w, _, score in terms], exclude=article.id)
         found = self.backend.search(plan, sort="relevance", start=(page - 1) * limit,
                                     stop=page * limit)
-        hits = _hits(found.hits, plan.highlights(False), (page - 1) * limit + 1, snippets,
-                     snippet_size)
+        hits = _hits(found, plan.highlights(False), (page - 1) * limit + 1, snippets, snippet_size)
         return SearchResults(query=f"related:{article.id}", total=found.total, hits=hits,
                              page=page, limit=limit)
 
@@ -398,12 +397,14 @@ def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = 
     return session.run(records)
 
 
-def _hits(found: list[tuple[Article, float]], patterns: Patterns, first_rank: int,
-          snippets: int, snippet_size: int) -> list[Hit]:
-    return [Hit(id=article.id, score=round(score, 4), article=article, rank=rank,
+def _hits(found: Found, patterns: Patterns, first_rank: int, snippets: int,
+          snippet_size: int) -> list[Hit]:
+    """The page's hits, highlighted; scores relative to the best match (in (0, 1])."""
+    best = found.max_score or 1.0
+    return [Hit(id=article.id, score=round(score / best, 4), article=article, rank=rank,
                 snippets=tuple(make_snippets(article.body, patterns["body"], snippets, snippet_size)),
                 title=highlight_whole(article.title, patterns["title"]))
-            for rank, (article, score) in enumerate(found, first_rank)]
+            for rank, (article, score) in enumerate(found.hits, first_rank)]
 
 
 def _wants_suggestion(query: Query, total: int, relaxed: bool) -> bool:

@@ -7,10 +7,10 @@ The query path flows one way::
 
 A plan holds everything engine-neutral about a search, worked out once: the
 query tree and the filters that must also hold, the words of every text
-(pre-analysed, so engines never segment), the fallback when nothing matches
-every term (only for plain free text with enough topical words), weighted
-words for related articles, and what to highlight. Ranking parameters live
-in :mod:`searchlib.ranking`.
+(pre-analysed, so engines never segment), how a plain query ranks by its
+topical words (at once for a question, as the fallback for keywords that
+match nothing in full), weighted words for related articles, and what to
+highlight. The scores are defined in :mod:`searchlib.ranking`.
 """
 
 from __future__ import annotations
@@ -21,15 +21,34 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from .analysis import SegmenterProfile, fold, word_spans
-from .analysis.stopwords import is_stopword
+from .analysis.stopwords import QUESTION_WORDS, is_stopword
 from .query import Node, Query, Text, positive_texts, texts
-from .ranking import RELAX_MIN_WORDS, whole_word_bonus
 
-__all__ = ["Plan", "plan_search", "plan_related", "topical_words", "highlight_patterns",
-           "Patterns"]
+__all__ = ["Plan", "Question", "plan_search", "plan_related", "question_of", "is_question",
+           "topical_words", "highlight_patterns", "Patterns", "SENTENCE_MARKS"]
 
 Patterns = dict[str, "re.Pattern[str] | None"]
 _WORDLIKE = re.compile(r"[^\W_]")
+_GRAM = re.compile(r"[^\W_]{2}")
+
+
+#: Marks that make a plain query read as a sentence or a question.
+SENTENCE_MARKS = frozenset("？?！!。，,；;")
+
+
+@attrs.frozen
+class Question:
+    """How to rank by evidence over a query's topical words (see :mod:`searchlib.ranking`).
+
+    Attributes:
+        words: the topical words, distinct, in query order.
+        pairs: adjacent topical words joined (``国务院`` ``新闻办`` -> ``国务院新闻办``).
+        grams: the distinct character bigrams of the folded query (letters, digits, Han).
+    """
+
+    words: tuple[str, ...]
+    pairs: tuple[str, ...] = ()
+    grams: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -39,11 +58,11 @@ class Plan:
     Attributes:
         node: the query tree (None for related articles: ``weighted`` instead).
         filters: parts that must hold too (the search options as query parts).
-        words: each Text node's words, in order: where they stand together as
-            whole words, the article gets :attr:`bonus`.
-        bonus: the whole-word bonus (see :func:`searchlib.ranking.whole_word_bonus`).
-        relax_words: the topical words to fall back on when no article matches
-            every term; empty when the query must match exactly.
+        words: each Text node's words, in order: found side by side as whole
+            words, they add to the score (:data:`searchlib.ranking.WHOLE_WORD_WEIGHT`).
+        question: how to rank by topical words; None when the query must match exactly.
+        ask: rank by ``question`` at once (the query reads as a question), instead
+            of only when no article matches every term (a fallback, ``relaxed``).
         weighted: ``(word, weight)`` pairs scored as words (related articles).
         exclude: an article id never returned.
     """
@@ -51,31 +70,66 @@ class Plan:
     node: Node | None
     filters: tuple[Node, ...] = ()
     words: Mapping[Text, tuple[str, ...]] = attrs.Factory(dict)
-    bonus: float = 0.0
-    relax_words: tuple[str, ...] = ()
+    question: Question | None = None
+    ask: bool = False
     weighted: tuple[tuple[str, float], ...] = ()
     exclude: str | None = None
 
-    def highlights(self, relaxed: bool) -> Patterns:
-        """What to mark in the results: the query's texts, or (relaxed) its words."""
+    def highlights(self, by_question: bool) -> Patterns:
+        """What to mark in the results: the query's texts, or (ranked as a
+        question) its topical words."""
         if self.node is None:
             return highlight_patterns([], [w for w, _ in self.weighted])
-        if relaxed:
-            return highlight_patterns([], self.relax_words)
+        if by_question and self.question is not None:
+            return highlight_patterns([], (*self.question.pairs, *self.question.words))
         return highlight_patterns([self.node])
 
 
+def is_question(query: Query, profile: SegmenterProfile) -> bool:
+    """Whether a plain query reads as a question or a sentence.
+
+    The rule: it holds a question word or particle (什么, 哪, 谁, 如何, 为什么,
+    吗, 呢, 多少... :data:`searchlib.analysis.stopwords.QUESTION_WORDS`) or a mark
+    that ends or splits a sentence (？！。，；). Anything explicit (operators,
+    quotes, fields) is never a question.
+    """
+    if not query.plain:
+        return False
+    if any(ch in SENTENCE_MARKS for ch in fold(query.text)):
+        return True
+    return any(w in QUESTION_WORDS for t in texts(query.node) for w, _, _ in word_spans(t.text, profile))
+
+
 def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile) -> Plan:
-    """The plan of a search-box query with the given filters."""
+    """The plan of a search-box query with the given filters.
+
+    A plain query gets a :class:`Question`: the ranking of a question at once,
+    or, for keywords, the fallback when no article holds every term.
+    """
     node = query.node
     words = {t: tuple(w for w, _, _ in word_spans(t.text, profile)) for t in texts(node)}
-    relax: tuple[str, ...] = ()
+    question = None
     if query.plain:
-        topical = topical_words([t.text for t in texts(node)], profile)
-        if len(topical) >= RELAX_MIN_WORDS:
-            relax = tuple(topical)
-    return Plan(node=node, filters=tuple(filters), words=words,
-                bonus=whole_word_bonus([len(t.text) for t in texts(node)]), relax_words=relax)
+        question = question_of([t.text for t in texts(node)], profile)
+    return Plan(node=node, filters=tuple(filters), words=words, question=question,
+                ask=question is not None and is_question(query, profile))
+
+
+def question_of(phrases: Sequence[str], profile: SegmenterProfile) -> Question | None:
+    """The topical words, adjacent pairs and bigrams of ``phrases`` (None: no topical word)."""
+    topical = topical_words(phrases, profile)
+    if not topical:
+        return None
+    keep = set(topical)
+    pairs: list[str] = []
+    grams: list[str] = []
+    for text in phrases:
+        spans = [w for w, _, _ in word_spans(text, profile)]
+        pairs += [a + b for a, b in zip(spans, spans[1:]) if a in keep and b in keep]
+        folded = fold(text)
+        grams += [folded[i:i + 2] for i in range(len(folded) - 1) if _GRAM.fullmatch(folded[i:i + 2])]
+    return Question(words=tuple(topical), pairs=tuple(dict.fromkeys(pairs)),
+                    grams=tuple(dict.fromkeys(grams)))
 
 
 def plan_related(terms: Iterable[tuple[str, float]], exclude: str) -> Plan:

@@ -86,10 +86,26 @@ def test_not_alone_matches_everything_else(hans_index):
     assert hans_index.search("-援疆").total == everything - 1
 
 
-def test_short_queries_are_never_relaxed_but_questions_are(hans_index):
+def test_questions_rank_by_their_topical_words_and_explicit_queries_stay_exact(hans_index):
     assert hans_index.search("援疆干部 -阿勒泰").total == 0
-    res = hans_index.search("援疆干部在阿勒泰做了哪些工作")
+    res = hans_index.search("援疆干部在阿勒泰做了哪些工作")    # a question: ranked, not relaxed
+    assert not res.relaxed and res.hits[0].article.source == "江城日报"
+    res = hans_index.search("赵鹏的职业是什么？")             # two topical words are enough
+    assert res.total > 0 and not res.relaxed
+    res = hans_index.search("援疆干部 阿勒泰 冥王星")          # keywords without a full match
     assert res.relaxed and res.hits[0].article.source == "江城日报"
+
+
+@pytest.mark.parametrize("query, question", [
+    ("赵鹏的职业是什么？", True), ("环氧氯丙烷有什么用途", True), ("两岸关系如何发展", True),
+    ("总统出访了吗", True), ("台湾经济，两岸关系", True), ("援疆干部", False), ("经济 发展", False),
+    ('"什么"', False), ("title:什么", False), ("什么 OR 哪里", False),
+])
+def test_the_question_rule(hans_index, query, question):
+    from searchlib.plan import is_question
+    from searchlib.query import parse_query
+
+    assert is_question(parse_query(query), hans_index.profile) is question
 
 
 def test_full_width_operators_typed_with_an_ime_act_as_ascii_ones():

@@ -9,59 +9,15 @@ exactly the same articles (tests/test_execute.py).
 
 from __future__ import annotations
 
-from whoosh import matching
 from whoosh import query as wq
-from whoosh.query.wrappers import WrappingQuery
 
 from searchlib.analysis import fold
 from searchlib.backends.whoosh.schema import GRAMS
 from searchlib.plan import Plan
 from searchlib.query import All, Any_, DateSpan, Match, Node, Not, Text
-from searchlib.ranking import RELAX_TEXT_WEIGHT, TITLE_BOOST
+from searchlib.ranking import TITLE_BOOST
 
-__all__ = ["whoosh_query", "Bonus", "exact"]
-
-
-class Bonus(WrappingQuery):  # type: ignore[misc]
-    """Adds a constant to the score of every document its child matches."""
-
-    def __init__(self, child: wq.Query, bonus: float) -> None:
-        super().__init__(child)
-        self.bonus = bonus
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Bonus) and other.child == self.child
-                and other.bonus == self.bonus)
-
-    def __hash__(self) -> int:
-        return hash(self.child) ^ hash(self.bonus)
-
-    def _rewrap(self, child: wq.Query) -> Bonus:
-        return Bonus(child, self.bonus)
-
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
-        m = self.child.matcher(searcher, context)
-        if isinstance(m, matching.NullMatcherClass):
-            return m
-        return _BonusMatcher(m, self.bonus)
-
-
-class _BonusMatcher(matching.WrappingMatcher):  # type: ignore[misc]
-    def __init__(self, child, bonus: float) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(child)
-        self.bonus = bonus
-
-    def copy(self):  # type: ignore[no-untyped-def]
-        return _BonusMatcher(self.child.copy(), self.bonus)
-
-    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
-        return _BonusMatcher(newchild, self.bonus)
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-    def score(self) -> float:
-        return self.child.score() + self.bonus
+__all__ = ["whoosh_query", "exact"]
 
 
 def exact(field: str, text: str, boost: float = 1.0) -> wq.Query:
@@ -103,32 +59,27 @@ class _Compiler:
         raise TypeError(node)  # pragma: no cover
 
     def text(self, node: Text) -> wq.Query:
-        words = list(self.plan.words.get(node, ()))
+        """Exact text in the node's fields (whole words only add to the score)."""
         exacts = [exact(GRAMS[f], node.text, _boost(f)) for f in node.fields]
-        ex: wq.Query = exacts[0] if len(exacts) == 1 else wq.Or(exacts)
-        if not words:
-            return ex
-        whole = [wq.Term(f, words[0], boost=_boost(f)) if len(words) == 1
-                 else wq.Phrase(f, list(words), boost=_boost(f)) for f in node.fields]
-        return wq.AndMaybe(ex, Bonus(whole[0] if len(whole) == 1 else wq.Or(whole), self.plan.bonus))
+        return exacts[0] if len(exacts) == 1 else wq.Or(exacts)
 
 
-def whoosh_query(plan: Plan, relaxed: bool = False) -> wq.Query | None:
-    """The Whoosh query of a plan (the strict one, or its partial-match
-    fallback: None when the plan has none)."""
+def whoosh_query(plan: Plan, by_question: bool = False) -> wq.Query | None:
+    """The Whoosh query of a plan: its exact query, or (``by_question``) the
+    articles holding any of its topical words; None when it has none."""
     compiler = _Compiler(plan)
     assert plan.node is not None
     filters = [compiler.node(f) for f in plan.filters]
-    if not relaxed:
+    if not by_question:
         return wq.And([compiler.node(plan.node), *filters]) if filters else compiler.node(plan.node)
-    if not plan.relax_words:
+    if plan.question is None:
         return None
-    return wq.And([*filters, wq.Or([_any_word(w) for w in plan.relax_words])])
+    return wq.And([*filters, wq.Or([_any_word(w) for w in plan.question.words])])
 
 
 def _any_word(word: str) -> wq.Query:
-    """One word of a relaxed query: as a word, or (at lower weight) as text."""
+    """One topical word: as a word, or (two characters or more) as exact text."""
     clauses: list[wq.Query] = [wq.Term("title", word), wq.Term("body", word)]
     if len(word) > 1:
-        clauses += [exact("title_ng", word, RELAX_TEXT_WEIGHT), exact("body_ng", word, RELAX_TEXT_WEIGHT)]
+        clauses += [exact("title_ng", word), exact("body_ng", word)]
     return wq.Or(clauses)

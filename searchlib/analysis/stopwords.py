@@ -7,7 +7,7 @@ search and keyword extraction.
 
 from __future__ import annotations
 
-__all__ = ["STOPWORDS", "is_stopword"]
+__all__ = ["STOPWORDS", "QUESTION_WORDS", "is_stopword"]
 
 STOPWORDS = frozenset("""
 的 地 得 了 着 过 是 在 和 与 及 或 而 且 并 也 都 就 还 又 才 只 被 把 将 对 从 到 向 往 以 为 因 于
@@ -20,6 +20,15 @@ STOPWORDS = frozenset("""
 """.split())
 
 
+#: Words that ask (folded): a query holding one reads as a question (see
+#: :func:`searchlib.plan.is_question`); none of them is topical.
+QUESTION_WORDS = frozenset("""
+什么 甚么 啥 哪 哪里 哪儿 哪个 哪些 哪一 哪一个 哪位 哪年 哪种 哪天 谁 几 多少 怎么 怎样 怎么样 如何 为什么
+为何 吗 呢 是否 是不是 何 何时 何地 何种 何人 何处 多久 多大 多长 多远 多高 多重 多深 多早
+""".split())
+
+
 def is_stopword(word: str) -> bool:
-    """True if ``word`` (folded) is a function word."""
-    return word in STOPWORDS
+    """True if ``word`` (folded) is a function word (question words included)."""
+    return word in STOPWORDS or word in QUESTION_WORDS
+

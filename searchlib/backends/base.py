@@ -39,13 +39,16 @@ class Found:
         total: how many articles match (exact).
         hits: ``(article, score)`` of the requested slice, in order.
         facets: facet name -> {value: matches}, over all matches, largest first.
-        relaxed: the plan's fallback was used (no article matched every term).
+        relaxed: no article matched every term: the plan's question ranked
+            the articles that hold some of them.
+        max_score: the best score of all matches (0.0 when none).
     """
 
     total: int
     hits: list[tuple[Article, float]]
     facets: dict[str, dict[str, int]] = attrs.Factory(dict)
     relaxed: bool = False
+    max_score: float = 0.0
 
 
 class TermStats(Protocol):

@@ -140,7 +140,8 @@ class WhooshBackend:
         hits = [(from_stored(ex.searcher.stored_fields(d)), score) for d, score in top]
         counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
                                     key=lambda kv: (-kv[1], kv[0]))) for name in facets}
-        return Found(total=len(matches), hits=hits, facets=counts, relaxed=relaxed)
+        return Found(total=len(matches), hits=hits, facets=counts, relaxed=relaxed,
+                     max_score=max(matches.values(), default=0.0))
 
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         ex = self._executor()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
@@ -29,9 +28,19 @@ from whoosh.util.numeric import byte_to_length
 
 from ...analysis import fold
 from ...models import Article
-from ...plan import Plan
+from ...plan import Plan, Question
 from ...query import All, Any_, DateSpan, Match, Node, Not, Text
-from ...ranking import K1, RELAX_TEXT_WEIGHT, TITLE_BOOST, B
+from ...ranking import (
+    COVERAGE_EXPONENT,
+    EXACT_WEIGHT,
+    GRAM_WEIGHT,
+    K1,
+    PAIR_WEIGHT,
+    TITLE_BOOST,
+    WHOLE_WORD_WEIGHT,
+    B,
+    idf,
+)
 from .formats import CompactPositions
 from .private import deleted_docs, length_bytes, raw_postings
 from .schema import GRAMS, from_stored
@@ -82,7 +91,7 @@ class Executor:
                        if r.doc_count_all()]
         #: deleted (segment-local) docnums of each leaf: never part of any result
         self.deleted = [deleted_docs(reader) for reader, _ in self.leaves]
-        self.n_docs = max(1, searcher.doc_count_all())
+        self.n_docs = max(1, searcher.doc_count())
         self._avg = {f: searcher.avg_field_length(f, 1.0) or 1.0
                      for names in GRAMS.items() for f in names}
         self._global: dict[str, list[Any]] = {}
@@ -236,30 +245,31 @@ class Executor:
                 tf[doc] = len(starts)
         return tf
 
-    def exact_tf(self, grams_field: str, text: str) -> dict[int, int]:
-        """doc -> occurrences of the (folded) text in a bigram field."""
+    def exact_tf(self, grams_field: str, text: str, within: set[int] | None = None) -> dict[int, int]:
+        """doc -> occurrences of the (folded) text in a bigram field (only
+        documents ``within``, if given)."""
         m = fold(text)
         if not m:
             return {}
         if len(m) == 1:
             tf: dict[int, int] = {}
             for gram in self._prefix_terms(grams_field, m):
-                for doc, n in self.phrase_tf(grams_field, [gram]).items():
+                for doc, n in self.phrase_tf(grams_field, [gram], within=within).items():
                     tf[doc] = tf.get(doc, 0) + n
             return tf
         offsets = list(range(0, len(m) - 1, 2))
         if offsets[-1] != len(m) - 2:
             offsets.append(len(m) - 2)
-        return self.phrase_tf(grams_field, [m[o:o + 2] for o in offsets], offsets)
+        return self.phrase_tf(grams_field, [m[o:o + 2] for o in offsets], offsets, within=within)
 
     # ------------------------------------------------------------ scoring
 
-    def bm25(self, field: str, tf: dict[int, int], boost: float) -> Matches:
-        """BM25 of each document for a term (or phrase) with frequencies ``tf``."""
+    def bm25(self, field: str, tf: dict[int, int], boost: float, df: int | None = None) -> Matches:
+        """BM25 of each document for a term (or phrase) with frequencies ``tf``
+        (held by ``df`` documents; default: by those of ``tf``)."""
         if not tf:
             return {}
-        idf = math.log(self.n_docs / (len(tf) + 1)) + 1.0
-        scale = boost * idf * (K1 + 1)
+        scale = boost * idf(len(tf) if df is None else df, self.n_docs) * (K1 + 1)
         a, b = K1 * (1 - B), K1 * B / self._avg.get(field, 1.0)
         lengths = self.lengths(field)
         return {doc: scale * f / (f + a + b * lengths[doc]) for doc, f in tf.items()}
@@ -305,7 +315,8 @@ class Executor:
         raise TypeError(node)  # pragma: no cover
 
     def text(self, node: Text, plan: Plan) -> Matches:
-        """Exact text in the node's fields; whole-word occurrences get the plan's bonus."""
+        """Exact text in the node's fields, scored as text and, where it stands as
+        whole words, as words too (see :mod:`searchlib.ranking`)."""
         scores: Matches = {}
         for field in node.fields:
             grams = GRAMS[field]
@@ -316,27 +327,49 @@ class Executor:
             return scores
         words = list(plan.words.get(node, ()))
         if words:
-            whole: set[int] = set()
-            within = set(scores)
+            within = set(scores)  # whole words are exact text too: no document is lost
             for field in node.fields:
-                boost = TITLE_BOOST if field == "title" else 1.0
-                tf = self.phrase_tf(field, words, within=within)
-                whole.update(tf)
-                for d, s in self.bm25(field, tf, boost).items():
+                boost = WHOLE_WORD_WEIGHT * (TITLE_BOOST if field == "title" else 1.0)
+                for d, s in self.bm25(field, self.phrase_tf(field, words, within=within), boost).items():
                     scores[d] += s
-            for d in whole:
-                scores[d] += plan.bonus
         return scores
 
-    def any_word(self, word: str, as_text: float = RELAX_TEXT_WEIGHT) -> Matches:
-        """A word found as a word, or (weighing ``as_text``) as text inside other words."""
+    def question(self, q: Question) -> Matches:
+        """Articles holding any of the question's topical words, scored by evidence
+        (see :mod:`searchlib.ranking`)."""
         scores: Matches = {}
-        parts = [self.bm25(f, self.phrase_tf(f, [word]), 1.0) for f in GRAMS]
-        if len(word) > 1 and as_text:
-            parts += [self.bm25(g, self.exact_tf(g, word), as_text) for g in GRAMS.values()]
-        for part in parts:
-            for d, s in part.items():
+        held: dict[int, float] = {}
+        total = 0.0
+        for word in q.words:
+            found: Matches = {}
+            for field, grams in GRAMS.items():
+                boost = TITLE_BOOST if field == "title" else 1.0
+                parts = [self.bm25(field, self.phrase_tf(field, [word]), boost)]
+                if len(word) > 1:
+                    parts.append(self.bm25(grams, self.exact_tf(grams, word), EXACT_WEIGHT * boost))
+                for part in parts:
+                    for d, s in part.items():
+                        found[d] = found.get(d, 0.0) + s
+            weight = idf(len(found), self.n_docs)
+            total += weight
+            for d, s in found.items():
                 scores[d] = scores.get(d, 0.0) + s
+                held[d] = held.get(d, 0.0) + weight
+        if not scores:
+            return scores
+        within = set(scores)
+        for pair in q.pairs:
+            for d, s in self.bm25("body_ng", self.exact_tf("body_ng", pair), PAIR_WEIGHT).items():
+                if d in within:
+                    scores[d] += s
+        for gram in q.grams:
+            tf = self.phrase_tf("body_ng", [gram], within=within)
+            df = self.doc_frequency("body_ng", gram)
+            for d, s in self.bm25("body_ng", tf, GRAM_WEIGHT, df=df).items():
+                scores[d] += s
+        if total > 0:
+            for d in scores:
+                scores[d] *= (held[d] / total) ** COVERAGE_EXPONENT
         return scores
 
     def weighted_words(self, weighted: Iterable[tuple[str, float]]) -> Matches:
@@ -363,24 +396,26 @@ class Executor:
     # ------------------------------------------------------------ whole queries
 
     def run(self, plan: Plan) -> tuple[Matches, bool]:
-        """(doc -> score of every match, whether the plan's fallback was used).
+        """(doc -> score of every match, whether the keywords' fallback was used).
 
-        When nothing matches the query and its filters and the plan has a
-        fallback, the articles holding any of its topical words instead, ranked.
+        A question is ranked by its topical words at once; keywords are
+        matched exactly, and when no article holds every term, the plan's
+        question ranks the articles that hold some of them instead (relaxed).
         """
         if plan.node is None:
-            found = self.weighted_words(plan.weighted)
-            relaxed = False
-        else:
-            node = All((plan.node, *plan.filters)) if plan.filters else plan.node
-            found, relaxed = self.evaluate(node, plan), False
-            if not found and plan.relax_words:
-                found = {}
-                for w in plan.relax_words:
-                    for d, s in self.any_word(w).items():
-                        found[d] = found.get(d, 0.0) + s
-                relaxed = bool(found)
-        for req in plan.filters if plan.node is None or relaxed else ():
+            return self._filtered(self.weighted_words(plan.weighted), plan), False
+        if plan.ask and plan.question is not None:
+            return self._filtered(self.question(plan.question), plan), False
+        node = All((plan.node, *plan.filters)) if plan.filters else plan.node
+        found = self.evaluate(node, plan)
+        if not found and plan.question is not None:
+            fallback = self._filtered(self.question(plan.question), plan)
+            return fallback, bool(fallback)
+        return self._filtered(found, plan, filters=False), False
+
+    def _filtered(self, found: Matches, plan: Plan, filters: bool = True) -> Matches:
+        """``found`` within the plan's filters, without its excluded article."""
+        for req in plan.filters if filters else ():
             if not found:
                 break
             allowed = self.evaluate(req, plan)
@@ -388,7 +423,7 @@ class Executor:
         if plan.exclude is not None:
             docnum = self.searcher.document_number(id=plan.exclude)
             found.pop(docnum, None)
-        return found, relaxed and bool(found)
+        return found
 
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
         """The best ``k`` (doc, score) pairs: by score, or by date then score."""
