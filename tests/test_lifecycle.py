@@ -287,5 +287,6 @@ def test_random_histories_keep_every_search_exact():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # ~5 min on 2 idle cores; the suite-wide 300 s guards against hangs
 def test_many_long_random_histories_keep_every_search_exact():
     _run(examples=60, steps=30)
