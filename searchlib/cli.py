@@ -4,6 +4,7 @@
     searchlib search --index DIR [--limit N] [--json] QUERY...   (or --related ID)
     searchlib stats  --index DIR
     searchlib rebuild --index DIR [--user-dict FILE]
+    searchlib serve  --index DIR [--host H] [--port N] [--workers N] ...   (extra: server)
 
 Errors are one line on stderr and a non-zero exit status, never a traceback.
 """
@@ -78,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="describe the index")
     st.add_argument("--index", default=default_index, help=index_help)
     st.add_argument("--json", action="store_true")
+
+    sv = sub.add_parser("serve", help="serve a JSON API and a search page (needs searchlib[server])",
+                        description="Serve the index over HTTP: the JSON API under /v1 (OpenAPI at "
+                        "/openapi.json) and a search page at /. Writes need the admin key, read from "
+                        "--admin-key-file or $SEARCHLIB_ADMIN_KEY (never from the command line).")
+    sv.add_argument("--index", default=default_index, help=index_help)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sv.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    sv.add_argument("--admin-key-file", metavar="FILE", help="file holding the admin key for writes")
+    sv.add_argument("--cors", metavar="ORIGIN", action="append", default=[],
+                    help="let pages from ORIGIN call the API (repeatable)")
+    sv.add_argument("--read-only", action="store_true", help="refuse every write")
     return p
 
 
@@ -93,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     _never_fail_on_encoding()
-    commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild}
+    commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild,
+                "serve": _serve}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AnalysisMismatchWarning)
@@ -302,6 +317,26 @@ def _stats(args: argparse.Namespace) -> int:
         print("sources:   " + ", ".join(f"{k} ({v})" for k, v in list(info["sources"].items())[:10]))
     print(f"segmenter: {info['segmenter']} ({info['user_words']} user words)")
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- serve
+
+SERVER_EXTRA = "pip install 'searchlib[server]'"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Imported only here: the other commands never load the server's packages."""
+    import importlib.util
+
+    missing = [m for m in ("starlette", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"searchlib: error: `searchlib serve` needs the server extra ({', '.join(missing)} "
+              f"missing); install it with: {SERVER_EXTRA}", file=sys.stderr)
+        return EXIT_USAGE
+    from .server.run import serve
+
+    return serve(args.index, host=args.host, port=args.port, workers=args.workers,
+                 key_file=args.admin_key_file, cors=args.cors, read_only=args.read_only)
 
 
 if __name__ == "__main__":  # pragma: no cover
