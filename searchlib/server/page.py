@@ -51,7 +51,8 @@ class Page:
         if not q:
             intro = ('<p id="status" class="status" role="status" aria-live="polite"></p>'
                      '<div id="notices"></div><div class="layout"><ol id="results" class="results">'
-                     '</ol></div><p class="intro">输入词语开始搜索，例如：援疆干部、"国防预算"、台风 -上海</p>')
+                     '</ol></div><p id="intro" class="intro">'
+                     '输入词语开始搜索，例如：援疆干部、"国防预算"、台风 -上海</p>')
             return self._html("searchlib 新闻搜索", intro, request, params=params)
         limits = self.state.limits
         try:

@@ -119,7 +119,8 @@
   function setStatus(text) { document.getElementById("status").textContent = text; }
 
   function render(data, params) {
-    var q = params.get("q") || "";
+    var q = params.get("q") || "", intro = document.getElementById("intro");
+    if (intro) { intro.parentNode.removeChild(intro); }
     setStatus(data.total ? "找到 " + data.total.toLocaleString("en-US") + " 条结果，第 " + data.page + " / " + data.pages + " 页"
       : "没有找到与「" + data.query + "」相关的文章");
     var notices = el("div", {id: "notices"});
