@@ -23,6 +23,8 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser extra is not installed")
 expect = sync_api.expect
+if not os.path.exists(CHROMIUM) and os.environ.get("CI"):
+    raise RuntimeError(f"{CHROMIUM} is missing in CI: .ci/run must apt-get install chromium fonts-noto-cjk")
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk", allow_module_level=True)
 
