@@ -68,12 +68,16 @@ def create_app(index: NewsIndex | str | os.PathLike[str], *, admin_key: str | No
         return HTMLResponse(f"<!doctype html><title>{title}</title><h1>{status} {title}</h1>"
                             f"<p>Problem type <code>{type_uri(slug)}</code> of the searchlib API.</p>")
 
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204)  # no icon; and no 404 in every browser's log
+
     page = Page(state)
     routes: list[BaseRoute] = [
         *page.routes(),
         *ReadApi(state).routes(),
         *WriteApi(state).routes(),
         Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/problems/{slug}", problem_doc, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
