@@ -36,7 +36,7 @@ LOCK_TIMEOUT = 2.0
 
 def create_app(index: NewsIndex | str | os.PathLike[str], *, admin_key: str | None = None,
                read_only: bool = False, cors_origins: Sequence[str] = (),
-               limits: Limits | None = None) -> Starlette:
+               limits: Limits | None = None, threads: int | None = None) -> Starlette:
     """The search server (JSON API under ``/v1``, the search page at ``/``) as an ASGI app.
 
     Args:
@@ -47,6 +47,9 @@ def create_app(index: NewsIndex | str | os.PathLike[str], *, admin_key: str | No
         read_only: refuse every write, key or not.
         cors_origins: origins allowed to call the API from a browser.
         limits: request limits (:class:`Limits` defaults: 10 MiB bodies...).
+        threads: at most this many requests use the index at once (each thread
+            holds a searcher); None leaves the event loop's pool as it is (set
+            by the host app). Applied when the app's lifespan starts.
 
     Raises:
         IndexNotFoundError: ``index`` is a folder without an index.
@@ -91,6 +94,10 @@ def create_app(index: NewsIndex | str | os.PathLike[str], *, admin_key: str | No
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if threads is not None:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         state.start_warmup()
         try:
             yield

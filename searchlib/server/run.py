@@ -19,6 +19,9 @@ __all__ = ["serve", "app_from_env", "CONFIG_ENV"]
 #: How the parent hands its settings to each worker process (never the key itself:
 #: workers read it from the key file or $SEARCHLIB_ADMIN_KEY, as the parent did).
 CONFIG_ENV = "SEARCHLIB_SERVE_CONFIG"
+#: Threads per worker that search at once: searches are CPU-bound Python (the GIL), so more
+#: threads add searchers (memory), not speed; scale with --workers.
+THREADS = 4
 
 
 def app_from_env() -> Starlette:
@@ -26,7 +29,7 @@ def app_from_env() -> Starlette:
     config: dict[str, Any] = json.loads(os.environ[CONFIG_ENV])
     key = None if config["read_only"] else load_admin_key(config["key_file"])
     return create_app(config["index"], admin_key=key, read_only=config["read_only"],
-                      cors_origins=config["cors"])
+                      cors_origins=config["cors"], threads=THREADS)
 
 
 def serve(index: str, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
