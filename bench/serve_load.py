@@ -96,7 +96,8 @@ class Target:
             cmd = [sys.executable, "-m", "searchlib.cli", "serve", "--index", str(index),
                    "--port", str(self.port), "--workers", str(workers)]
             env["PYTHONWARNINGS"] = "ignore"
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        self.log = tempfile.NamedTemporaryFile(prefix="searchlib-serve-load-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
                                      start_new_session=True)
 
     def ready(self, path: str, timeout: float = 90) -> None:
@@ -109,7 +110,7 @@ class Target:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit(f"{self.name} never became ready: {self.proc.stderr.read() if self.proc.stderr else ''}")
+        raise SystemExit(f"{self.name} never became ready; its log: {self.log.name}")
 
     def rss_mb(self) -> float:
         """Resident memory of the server and its worker processes."""
@@ -255,7 +256,7 @@ def run(target: Target, clients: int, seconds: float) -> dict[str, Any]:
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": len(errors),
             "error_examples": sorted(set(errors))[:3], "writes": writes,
             "marker_total_last": totals[-1] if totals else None,
-            "totals_backwards": backwards[0], "rss_mb": round(rss, 1)}
+            "totals_backwards": backwards[0], "rss_mb": round(rss, 1), "server_log": target.log.name}
 
 
 def main(argv: list[str]) -> int:
@@ -266,6 +267,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--targets", default="1,2,old", help="which to run: 1, 2 (workers), old")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="searchlib-serve-load-"))
     try:
@@ -273,8 +275,11 @@ def main(argv: list[str]) -> int:
         with searchlib.open_index(base, create=True) as ix:
             print(f"building the sample index: {ix.ingest([SAMPLES]).summary()}", flush=True)
         results = []
+        chosen = args.targets.split(",")
         for name, workers in (("searchlib serve, 1 worker", 1), ("searchlib serve, 2 workers", 2),
                               ("old example service", None)):
+            if str(workers or "old") not in chosen:
+                continue
             index = work / f"ix-{workers}"
             shutil.copytree(base, index)
             target = Target(name, index, workers)

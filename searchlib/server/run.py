@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -22,6 +23,7 @@ CONFIG_ENV = "SEARCHLIB_SERVE_CONFIG"
 #: Threads per worker that search at once: searches are CPU-bound Python (the GIL), so more
 #: threads add searchers (memory), not speed; scale with --workers.
 THREADS = 4
+HEALTHCHECK_SECONDS = 60
 
 
 def app_from_env() -> Starlette:
@@ -64,6 +66,11 @@ def serve(index: str, *, host: str = "127.0.0.1", port: int = 8080, workers: int
     shown = f"[{host}]" if ":" in host else host
     print(f"searchlib: serving {count:,} articles from {index} on http://{shown}:{port}/ "
           f"({workers} worker{'s' if workers > 1 else ''}, {writes})", file=sys.stderr, flush=True)
+    extra: dict[str, Any] = {}
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        # a worker deep in a CPU-bound search or ingest may answer the supervisor's ping late;
+        # uvicorn's default (5 s) kills it, cutting the requests it was answering
+        extra["timeout_worker_healthcheck"] = HEALTHCHECK_SECONDS
     uvicorn.run("searchlib.server.run:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level=log_level, server_header=False)
+                workers=workers, log_level=log_level, server_header=False, **extra)
     return 0
