@@ -141,6 +141,12 @@ def _op(summary: str, ok: dict[str, Any], *problems: int, params: list[dict[str,
     return op
 
 
+def _put(op: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """PUT answers 201 when the article is new, 200 when it replaced one."""
+    op["responses"]["201"] = {**report, "description": "added (the article is new)"}
+    return op
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every endpoint."""
     results = _json(ref("SearchResults"), "one page of hits", etag=True)
@@ -177,8 +183,8 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [ID_PARAM],
                 "get": _op("One article", _json(ref("Article"), "the article", etag=True), 400, 404,
                            etag=True),
-                "put": _op("Add or replace one article", report, 400, 413, 415, body=article_in,
-                           admin=True),
+                "put": _put(_op("Add or replace one article", report, 400, 413, 415, body=article_in,
+                                admin=True), report),
                 "delete": _op("Delete one article", {"description": "deleted"}, 400, 404,
                               admin=True, ok_status="204"),
             },
