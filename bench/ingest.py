@@ -137,13 +137,13 @@ def segmenter_ceiling(input_path: Path, docs: int) -> float:
     """MB/s of jieba-rs alone on the corpus text, one process per core."""
     code = (
         "import gzip,json,sys,time,rjieba\n"
-        "from searchlib.analysis import fold_for_segmentation\n"
+        "from searchlib.analysis import SCRIPT\n"
         "j=rjieba.Jieba(); j.cut('预热', True)\n"
         "k,n,docs=int(sys.argv[2]),int(sys.argv[3]),int(sys.argv[4])\n"
         "texts=[]\n"
         "for i,l in enumerate(gzip.open(sys.argv[1],'rt',encoding='utf-8')):\n"
         "    if docs and i>=docs: break\n"
-        "    if i%n==k: r=json.loads(l); texts.append(fold_for_segmentation(r['title']+'\\n'+r['content']))\n"
+        "    if i%n==k: r=json.loads(l); texts.append(SCRIPT.segmentation_form(r['title']+'\\n'+r['content']))\n"
         "b=sum(len(t.encode()) for t in texts); t=time.perf_counter()\n"
         "for x in texts: j.cut(x, True)\n"
         "print(b, time.perf_counter()-t)\n")

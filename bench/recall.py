@@ -2,23 +2,28 @@
 
     python bench/recall.py [--docs N] [--queries N] [--json FILE]
 
-Queries are sampled from the corpus itself; an exact-text oracle (substring
-search over the folded text: NFKC, case, traditional/simplified) says which
-articles contain each one. For every query kind both engines' result sets are
-compared to the oracle:
+Queries are sampled from the corpus itself; an exact-text oracle says which
+articles contain each one: a plain substring search (NFKC and case only, no
+Han folding) over the articles as written in the query's own script. The two
+scripts of ``president_news`` are the same articles, so a query cut from the
+traditional text is judged by the traditional articles, whichever index is
+searched: the truth owes nothing to searchlib's folding. For every query kind
+both engines' result sets are compared to the oracle:
 
 - ``substring``: unquoted 2-4 Han characters (what people type in a search box)
 - ``phrase``: quoted 5-8 characters of running text (punctuation, digits included)
 - ``two-term``: two unquoted 2-4 character substrings of one article
-- ``hant->hans`` / ``hans->hant``: a query in one script on the other script's index
+- ``hant->hans`` / ``hans->hant``: 2-6 characters in one script on the other script's index
+- ``hant-char->hans``: one traditional character on the simplified index
 - ``hant``: traditional queries on the traditional index
 - ``char`` / ``word``: one Han character, or one jieba word, of the simplified text, on the
-  simplified index, judged by a plain oracle (NFKC and case only, no Han folding): simplified
-  queries on simplified text must find exactly the articles that hold those characters, never
-  ones holding another simplified character that traditional script writes alike (画/划)
+  simplified index: simplified queries on simplified text must find exactly the articles that
+  hold those characters, never ones holding another simplified character that traditional
+  script writes alike (画/划)
 
-Highlights are checked on every searchlib hit: each span covers only query
-text, and every whole occurrence of the query in a snippet is highlighted.
+Highlights are checked on every searchlib hit: each span covers only text the
+query matches (``searchlib.contains``), and every whole match in a snippet is
+highlighted.
 (Ranking quality on question sets is bench/relevance.py.)
 """
 
@@ -48,12 +53,15 @@ from common import (
 )
 
 import searchlib
-from searchlib import fold
+from searchlib.analysis import SCRIPT, pattern_regex
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-KINDS = ("substring", "phrase", "two-term", "hant->hans", "hans->hant", "hant", "char", "word")
-#: Kinds judged on the simplified index; the others on the traditional one.
-ON_HANS = ("substring", "phrase", "two-term", "hant->hans", "char", "word")
+KINDS = ("substring", "phrase", "two-term", "hant->hans", "hant-char->hans", "hans->hant", "hant",
+         "char", "word")
+#: Kinds searched on the simplified index; the others on the traditional one.
+ON_HANS = ("substring", "phrase", "two-term", "hant->hans", "hant-char->hans", "char", "word")
+#: Kinds whose queries are cut from the traditional articles (and judged by them).
+FROM_HANT = ("hant->hans", "hant-char->hans", "hant")
 
 
 # ---------------------------------------------------------------- sampling
@@ -97,6 +105,8 @@ def make_queries(rng: random.Random, hans: list[dict], hant: dict[str, dict], n:
                 kinds["two-term"].append((f"{a} {b}", f"{a}\t{b}"))
         if len(kinds["hant->hans"]) < n and (s := sample_substring(rng, tbody, 2, 6, True)):
             kinds["hant->hans"].append((s, s))
+        if len(kinds["hant-char->hans"]) < n and (s := sample_substring(rng, tbody, 1, 1, True)):
+            kinds["hant-char->hans"].append((s, s))
         if len(kinds["hans->hant"]) < n and (s := sample_substring(rng, body, 2, 6, True)):
             kinds["hans->hant"].append((s, s))
         if len(kinds["hant"]) < n and (s := sample_substring(rng, tbody, 2, 4, True)):
@@ -123,12 +133,11 @@ def sample_word(rng: random.Random, text: str) -> str | None:
 class Oracle:
     """Which articles contain a text, by plain substring search over normalized text.
 
-    ``han=True``: searchlib's folding (traditional and simplified alike);
-    ``han=False``: NFKC and case folding only, every Han character itself.
+    NFKC and case folding only, every Han character itself.
     """
 
-    def __init__(self, records: list[dict], han: bool = True) -> None:
-        self.norm = fold if han else plain_fold
+    def __init__(self, records: list[dict]) -> None:
+        self.norm = plain_fold
         self.docs = [(r["id"], self.norm(r.get("title") or ""), self.norm(r["content"]))
                      for r in records]
 
@@ -158,15 +167,17 @@ def searchlib_ids(ix: searchlib.NewsIndex, q: str) -> tuple[set[str], list[Any]]
 
 
 def check_highlights(hits: list[Any], needle: str) -> tuple[int, int]:
-    """(spans checked, spans or occurrences that break the rules)."""
-    parts = [fold(p) for p in needle.split("\t")]
+    """(spans checked, spans or matches that break the rules)."""
+    patterns = [pattern_regex(SCRIPT.query_pattern(p)) for p in needle.split("\t")]
     checked = bad = 0
     for hit in hits:
+        body = SCRIPT.index_form(hit.article.body)  # matched as the whole field is
         for snip in hit.snippets:
-            folded = fold(snip.text)
+            folded = body[snip.start:snip.start + len(snip.text)]
             covered = [False] * len(folded)
-            for p in parts:
-                for m in re.finditer(f"(?=({re.escape(p)}))", folded):
+            for rx in patterns:
+                for m in re.finditer(f"(?=({rx.pattern}))", folded):
+                    p = m.group(1)
                     for i in range(m.start(), m.start() + len(p)):
                         covered[i] = True
                     # whole occurrence must lie inside one span
@@ -304,17 +315,17 @@ def main(argv: list[str]) -> int:
                             "searchlib_1proc_mb": round(folder_size(tmpd / "sl_one") / 1e6, 1),
                             "naive_mb": round(folder_size(tmpd / "nv_hans") / 1e6, 1),
                             "words_only_mb": round(folder_size(tmpd / "wo_hans") / 1e6, 1)}
-        oracle_hans, plain_hans = Oracle(hans), Oracle(hans, han=False)
+        oracle_hans, oracle_hant = Oracle(hans), Oracle(hant)
         for kind in ON_HANS:
-            oracle = plain_hans if kind in ("char", "word") else oracle_hans
+            oracle = oracle_hant if kind in FROM_HANT else oracle_hans
             results[kind] = run_kind(kind, kinds[kind], oracle, sl_hans, naive_hans)
             print(f"  {kind}: done")
         sl_hans.close()
         sl_hant, _ = build_searchlib(hant, tmpd / "sl_hant")
         naive_hant, _ = build_naive(hant, tmpd / "nv_hant")
-        oracle_hant = Oracle(hant)
         for kind in ("hant", "hans->hant"):
-            results[kind] = run_kind(kind, kinds[kind], oracle_hant, sl_hant, naive_hant)
+            oracle = oracle_hant if kind in FROM_HANT else oracle_hans
+            results[kind] = run_kind(kind, kinds[kind], oracle, sl_hant, naive_hant)
             print(f"  {kind}: done")
         sl_hant.close()
 

@@ -11,7 +11,7 @@ Importing searchlib is cheap: jieba's dictionary loads on the first analysis.
 """
 
 from ._version import __version__
-from .analysis import fold
+from .analysis import contains, fold
 from .errors import (
                      AnalysisMismatchWarning,
                      ArticleNotFoundError,
@@ -33,7 +33,7 @@ __all__ = [
     "__version__",
     "open_index", "NewsIndex", "DEFAULT_INDEX",
     "Article", "Hit", "Snippet", "SearchResults", "IngestReport", "Failure",
-    "fold",
+    "fold", "contains",
     "SearchlibError", "QuerySyntaxError", "IndexNotFoundError", "IndexExistsError",
     "IndexLockedError", "IndexCorruptError", "ArticleNotFoundError", "InvalidArticleError",
     "IngestError", "DictionaryError", "UsageError", "AnalysisMismatchWarning",

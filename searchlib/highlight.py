@@ -1,17 +1,19 @@
 """Chinese-aware highlighting: exact match spans and sentence-shaped snippets.
 
-Matches are found by searching the folded query text in the folded article
-text; folding keeps one character per character, so offsets in folded text
-are offsets in the original. Spans cover whole matches (``国务院新闻办公室`` is
-one span), never text that did not match; touching or overlapping spans merge.
+Matches are found by searching the query's pattern (:mod:`searchlib.plan`) in
+the article text's index form (:mod:`searchlib.analysis.folding`); folding
+keeps one character per character, so offsets there are offsets in the
+original. Spans cover whole matches (``国务院新闻办公室`` is one span), never
+text that did not match; touching or overlapping spans merge.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from .analysis import fold
+from .analysis import SCRIPT, fold
 from .models import Snippet
 
 __all__ = ["find_spans", "make_snippets", "highlight_whole", "sentences"]
@@ -25,8 +27,9 @@ def _overlapping(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=({pattern}))")
 
 
-def find_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Character spans of ``pattern``'s matches in ``fold(text)``, merged.
+def find_spans(text: str, pattern: re.Pattern[str] | None,
+               form: Callable[[str], str] = SCRIPT.index_form) -> list[tuple[int, int]]:
+    """Character spans of ``pattern``'s matches in ``form(text)``, merged.
 
     Matches may overlap (``些都有`` and ``都有待`` in ``这些都有待``): every
     position where some alternative matches counts.
@@ -34,7 +37,7 @@ def find_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, in
     if pattern is None or not text:
         return []
     spans: list[tuple[int, int]] = []
-    for m in _overlapping(pattern.pattern).finditer(fold(text)):
+    for m in _overlapping(pattern.pattern).finditer(form(text)):
         start, end = m.span(1)
         if end <= start:
             continue
@@ -66,13 +69,14 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def highlight_whole(text: str, pattern: re.Pattern[str] | None) -> Snippet:
+def highlight_whole(text: str, pattern: re.Pattern[str] | None,
+                    form: Callable[[str], str] = SCRIPT.index_form) -> Snippet:
     """The whole of ``text`` (a title) as one snippet with its matches marked."""
-    return Snippet(text, find_spans(text, pattern), 0)
+    return Snippet(text, find_spans(text, pattern, form), 0)
 
 
 def make_snippets(text: str, pattern: re.Pattern[str] | None, count: int = 3,
-                  size: int = 120) -> list[Snippet]:
+                  size: int = 120, form: Callable[[str], str] = SCRIPT.index_form) -> list[Snippet]:
     """Up to ``count`` fragments of about ``size`` characters, best first.
 
     Fragments are whole sentences where they fit, or a window of a long
@@ -81,7 +85,7 @@ def make_snippets(text: str, pattern: re.Pattern[str] | None, count: int = 3,
     """
     if not text.strip() or count < 1:
         return []
-    spans = find_spans(text, pattern)
+    spans = find_spans(text, pattern, form)
     sents = sentences(text)
     if not spans:
         start, end = sents[0] if sents else (0, len(text))

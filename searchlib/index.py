@@ -152,8 +152,8 @@ class NewsIndex:
         if changed:
             warnings.warn(
                 f"the index at {self.backend.location!r} was built with a different "
-                f"{' and '.join(changed)} than this installation's; searches may miss "
-                "articles until it is rebuilt: NewsIndex.rebuild() or `searchlib rebuild "
+                f"{' and '.join(changed)} than this installation's; searches follow the "
+                "index's own analysis until it is rebuilt: NewsIndex.rebuild() or `searchlib rebuild "
                 f"--index {self.path or 'DIR'}`", AnalysisMismatchWarning, stacklevel=4)
 
     @contextmanager
@@ -333,12 +333,13 @@ class NewsIndex:
         """
         names = _check_options(limit, page, sort, facets)
         query = parse_query(scrub(q) if isinstance(q, str) else q)
-        plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile)
+        plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
+                           self.backend.folding)
         found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
                                     stop=page * limit, facets=names)
-        hits = _hits(found, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
+        hits = _hits(found, plan, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
                      snippets, snippet_size)
-        suggestion = (suggest(query.text, query.node, self.backend.terms())
+        suggestion = (suggest(query.text, query.node, self.backend.terms(), self.backend.folding)
                       if _wants_suggestion(query, found.total, found.relaxed) else None)
         return SearchResults(query=query.text, total=found.total, hits=hits, page=page,
                              limit=limit, facets=found.facets, suggestion=suggestion,
@@ -350,7 +351,8 @@ class NewsIndex:
         Raises:
             ArticleNotFoundError: no article has this id.
         """
-        terms = key_terms(self._article(article_id), self.backend.terms(), self.profile, n)
+        terms = key_terms(self._article(article_id), self.backend.terms(), self.profile, n,
+                          self.backend.folding)
         return [surface for _, surface, _ in terms]
 
     def more_like_this(self, article_id: str, limit: int = 10, *, page: int = 1,
@@ -365,11 +367,12 @@ class NewsIndex:
         """
         _check_options(limit, page, "relevance", ())
         article = self._article(article_id)
-        terms = key_terms(article, self.backend.terms(), self.profile, RELATED_TERMS)
-        plan = plan_related([(w, score) for w, _, score in terms], exclude=article.id)
+        terms = key_terms(article, self.backend.terms(), self.profile, RELATED_TERMS, self.backend.folding)
+        plan = plan_related([(w, score) for w, _, score in terms], exclude=article.id,
+                            folding=self.backend.folding)
         found = self.backend.search(plan, sort="relevance", start=(page - 1) * limit,
                                     stop=page * limit)
-        hits = _hits(found, plan.highlights(False), (page - 1) * limit + 1, snippets, snippet_size)
+        hits = _hits(found, plan, plan.highlights(False), (page - 1) * limit + 1, snippets, snippet_size)
         return SearchResults(query=f"related:{article.id}", total=found.total, hits=hits,
                              page=page, limit=limit)
 
@@ -397,13 +400,14 @@ def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = 
     return session.run(records)
 
 
-def _hits(found: Found, patterns: Patterns, first_rank: int, snippets: int,
+def _hits(found: Found, plan: Plan, patterns: Patterns, first_rank: int, snippets: int,
           snippet_size: int) -> list[Hit]:
     """The page's hits, highlighted; scores relative to the best match (in (0, 1])."""
     best = found.max_score or 1.0
+    form = plan.folding.index_form
     return [Hit(id=article.id, score=round(score / best, 4), article=article, rank=rank,
-                snippets=tuple(make_snippets(article.body, patterns["body"], snippets, snippet_size)),
-                title=highlight_whole(article.title, patterns["title"]))
+                snippets=tuple(make_snippets(article.body, patterns["body"], snippets, snippet_size, form)),
+                title=highlight_whole(article.title, patterns["title"], form))
             for rank, (article, score) in enumerate(found.hits, first_rank)]
 
 

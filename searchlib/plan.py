@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from .analysis import SegmenterProfile, fold, word_spans
+from .analysis import SCRIPT, Folding, SegmenterProfile, fold, word_spans
+from .analysis.folding import pattern_source
 from .analysis.stopwords import QUESTION_WORDS, is_stopword
 from .query import Node, Query, Text, positive_texts, texts
 
@@ -43,7 +44,7 @@ class Question:
     Attributes:
         words: the topical words, distinct, in query order.
         pairs: adjacent topical words joined (``国务院`` ``新闻办`` -> ``国务院新闻办``).
-        grams: the distinct character bigrams of the folded query (letters, digits, Han).
+        grams: the distinct character bigrams of the query's index form (letters, digits, Han).
     """
 
     words: tuple[str, ...]
@@ -65,6 +66,7 @@ class Plan:
             of only when no article matches every term (a fallback, ``relaxed``).
         weighted: ``(word, weight)`` pairs scored as words (related articles).
         exclude: an article id never returned.
+        folding: the index's folding (what the words and patterns are made with).
     """
 
     node: Node | None
@@ -74,18 +76,19 @@ class Plan:
     ask: bool = False
     weighted: tuple[tuple[str, float], ...] = ()
     exclude: str | None = None
+    folding: Folding = SCRIPT
 
     def highlights(self, by_question: bool) -> Patterns:
         """What to mark in the results: the query's texts, or (ranked as a
         question) its topical words."""
         if self.node is None:
-            return highlight_patterns([], [w for w, _ in self.weighted])
+            return highlight_patterns([], [w for w, _ in self.weighted], self.folding)
         if by_question and self.question is not None:
-            return highlight_patterns([], (*self.question.pairs, *self.question.words))
-        return highlight_patterns([self.node])
+            return highlight_patterns([], (*self.question.pairs, *self.question.words), self.folding)
+        return highlight_patterns([self.node], (), self.folding)
 
 
-def is_question(query: Query, profile: SegmenterProfile) -> bool:
+def is_question(query: Query, profile: SegmenterProfile, folding: Folding = SCRIPT) -> bool:
     """Whether a plain query reads as a question or a sentence.
 
     The rule: it holds a question word or particle (什么, 哪, 谁, 如何, 为什么,
@@ -97,68 +100,75 @@ def is_question(query: Query, profile: SegmenterProfile) -> bool:
         return False
     if any(ch in SENTENCE_MARKS for ch in fold(query.text)):
         return True
-    return any(w in QUESTION_WORDS for t in texts(query.node) for w, _, _ in word_spans(t.text, profile))
+    return any(w in QUESTION_WORDS for t in texts(query.node)
+               for w, _, _ in word_spans(t.text, profile, folding))
 
 
-def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile) -> Plan:
+def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile,
+                folding: Folding = SCRIPT) -> Plan:
     """The plan of a search-box query with the given filters.
 
     A plain query gets a :class:`Question`: the ranking of a question at once,
     or, for keywords, the fallback when no article holds every term.
     """
     node = query.node
-    words = {t: tuple(w for w, _, _ in word_spans(t.text, profile)) for t in texts(node)}
+    words = {t: tuple(w for w, _, _ in word_spans(t.text, profile, folding)) for t in texts(node)}
     question = None
     if query.plain:
-        question = question_of([t.text for t in texts(node)], profile)
+        question = question_of([t.text for t in texts(node)], profile, folding)
     return Plan(node=node, filters=tuple(filters), words=words, question=question,
-                ask=question is not None and is_question(query, profile))
+                ask=question is not None and is_question(query, profile, folding), folding=folding)
 
 
-def question_of(phrases: Sequence[str], profile: SegmenterProfile) -> Question | None:
+def question_of(phrases: Sequence[str], profile: SegmenterProfile,
+                folding: Folding = SCRIPT) -> Question | None:
     """The topical words, adjacent pairs and bigrams of ``phrases`` (None: no topical word)."""
-    topical = topical_words(phrases, profile)
+    topical = topical_words(phrases, profile, folding)
     if not topical:
         return None
     keep = set(topical)
     pairs: list[str] = []
     grams: list[str] = []
     for text in phrases:
-        spans = [w for w, _, _ in word_spans(text, profile)]
+        spans = [w for w, _, _ in word_spans(text, profile, folding)]
         pairs += [a + b for a, b in zip(spans, spans[1:]) if a in keep and b in keep]
-        folded = fold(text)
+        folded = folding.word_form(text)
         grams += [folded[i:i + 2] for i in range(len(folded) - 1) if _GRAM.fullmatch(folded[i:i + 2])]
     return Question(words=tuple(topical), pairs=tuple(dict.fromkeys(pairs)),
                     grams=tuple(dict.fromkeys(grams)))
 
 
-def plan_related(terms: Iterable[tuple[str, float]], exclude: str) -> Plan:
+def plan_related(terms: Iterable[tuple[str, float]], exclude: str, folding: Folding = SCRIPT) -> Plan:
     """The plan of "articles related to ``exclude``": its key terms, weighted."""
-    return Plan(node=None, weighted=tuple(terms), exclude=exclude)
+    return Plan(node=None, weighted=tuple(terms), exclude=exclude, folding=folding)
 
 
-def topical_words(phrases: Iterable[str], profile: SegmenterProfile) -> list[str]:
+def topical_words(phrases: Iterable[str], profile: SegmenterProfile, folding: Folding = SCRIPT) -> list[str]:
     """The distinct words of ``phrases`` that carry a topic (no marks, no function words)."""
-    return list(dict.fromkeys(w for text in phrases for w, _, _ in word_spans(text, profile)
+    return list(dict.fromkeys(w for text in phrases for w, _, _ in word_spans(text, profile, folding)
                               if _WORDLIKE.search(w) and not is_stopword(w)))
 
 
-def highlight_patterns(nodes: Iterable[Node], words: Iterable[str] = ()) -> Patterns:
-    """field -> regex over folded text marking what the given query parts
-    match (their exact texts) and the given words."""
-    patterns: dict[str, list[str]] = {"title": [], "body": []}
+def highlight_patterns(nodes: Iterable[Node], words: Iterable[str] = (),
+                       folding: Folding = SCRIPT) -> Patterns:
+    """field -> regex over the index form of a text marking what the given
+    query parts match (their exact texts, as the folding matches them) and the
+    given words."""
+    patterns: dict[str, list[tuple[int, str]]] = {"title": [], "body": []}
     for node in nodes:
         for t in positive_texts(node):
+            pattern = folding.query_pattern(t.text)
             for f in t.fields:
-                patterns[f].append(re.escape(fold(t.text)))
+                patterns[f].append((len(pattern), pattern_source(pattern)))
     for w in words:
+        pattern = folding.query_pattern(w)
         for f in patterns:
-            patterns[f].append(re.escape(w))
+            patterns[f].append((len(pattern), pattern_source(pattern)))
     return {f: _regex(p) for f, p in patterns.items()}
 
 
-def _regex(patterns: list[str]) -> re.Pattern[str] | None:
+def _regex(patterns: list[tuple[int, str]]) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    ordered = sorted(set(patterns), key=len, reverse=True)  # longest alternative first
-    return re.compile("|".join(ordered))
+    ordered = sorted(set(patterns), key=lambda p: (-p[0], p[1]))  # longest alternative first
+    return re.compile("|".join(source for _, source in ordered))

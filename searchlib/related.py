@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from .analysis import SegmenterProfile, word_spans
+from .analysis import SCRIPT, Folding, SegmenterProfile, word_spans
 from .analysis.stopwords import is_stopword
 from .backends.base import TermStats
 from .models import Article
@@ -25,13 +25,13 @@ def _candidate(word: str) -> bool:
     return (len(word) >= 2 and any(c.isalpha() for c in word) and not is_stopword(word))
 
 
-def key_terms(article: Article, terms: TermStats, profile: SegmenterProfile, n: int = 10
-              ) -> list[tuple[str, str, float]]:
+def key_terms(article: Article, terms: TermStats, profile: SegmenterProfile, n: int = 10,
+              folding: Folding = SCRIPT) -> list[tuple[str, str, float]]:
     """``(folded word, original text, score)`` of the article's best ``n`` terms."""
     tf: dict[str, float] = defaultdict(float)
     surface: dict[str, str] = {}
     for text, weight in ((article.title, KEYWORD_TITLE_WEIGHT), (article.body, 1.0)):
-        for word, start, end in word_spans(text, profile):
+        for word, start, end in word_spans(text, profile, folding):
             if _candidate(word):
                 tf[word] += weight
                 surface.setdefault(word, text[start:end])

@@ -11,7 +11,7 @@ already matches them.
 
 from __future__ import annotations
 
-from .analysis import fold
+from .analysis import SCRIPT, Folding
 from .backends.base import TermStats
 from .query import Node, positive_texts
 
@@ -41,8 +41,8 @@ def _deletions(m: str) -> list[str]:
     return [m[:i] + m[i + 1:] for i in range(1, len(m) - 1)] if len(m) > 2 else []
 
 
-def _correct(terms: TermStats, text: str) -> tuple[str, int] | None:
-    m = fold(text)
+def _correct(terms: TermStats, text: str, folding: Folding) -> tuple[str, int] | None:
+    m = folding.word_form(text)
     if len(m) < 2 or not any(ch.isalnum() for ch in m):
         return None
     need = max(1, FACTOR * terms.text_frequency(m))
@@ -57,24 +57,24 @@ def _correct(terms: TermStats, text: str) -> tuple[str, int] | None:
     return None
 
 
-def _surface(terms: TermStats, folded: str) -> str:
+def _surface(terms: TermStats, folded: str, folding: Folding) -> str:
     """The correction as an article actually writes it (folding is one-way)."""
     article = terms.example(folded)
     if article is not None:
         for text in (article.body, article.title):
-            at = fold(text).find(folded)
+            at = folding.word_form(text).find(folded)
             if at >= 0:
                 return text[at:at + len(folded)]
     return folded
 
 
-def suggest(query: str, node: Node, terms: TermStats) -> str | None:
+def suggest(query: str, node: Node, terms: TermStats, folding: Folding = SCRIPT) -> str | None:
     """A corrected query string, or None when no term has a likely correction."""
     corrected = query
     changed = False
     for t in positive_texts(node):
-        fix = _correct(terms, t.text)
+        fix = _correct(terms, t.text, folding)
         if fix is not None and t.text in corrected:
-            corrected = corrected.replace(t.text, _surface(terms, fix[0]), 1)
+            corrected = corrected.replace(t.text, _surface(terms, fix[0], folding), 1)
             changed = True
     return corrected if changed else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchlib.analysis import SegmenterProfile, fold_for_segmentation
+from searchlib.analysis import SCRIPT, SegmenterProfile
 from searchlib.analysis.segment import Segmenter
 from searchlib.analysis.tokens import _RUNS
 
@@ -18,7 +18,7 @@ def han_runs():
     runs = []
     for path in (SAMPLES / "president_news_recent.jsonl", HANS, HANT):
         for r in read_jsonl(path):
-            text = fold_for_segmentation(r["title"] + "\n" + r["content"])
+            text = SCRIPT.segmentation_form(r["title"] + "\n" + r["content"])
             runs += [m.group() for m in _RUNS.finditer(text) if m.lastgroup == "han"]
     assert sum(map(len, runs)) > 500_000
     return runs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchlib.analysis import END, SegmenterProfile, bigrams, fold, word_spans
+from searchlib.analysis import END, SCRIPT, SegmenterProfile, bigrams, word_spans
 from searchlib.backends.whoosh.tokenizers import BigramTokenizer, WordTokenizer
 
 # Text drawn mostly from Chinese, Latin, digits, punctuation and odd space.
@@ -55,7 +55,7 @@ def test_word_tokens_positions_are_ordinal_and_offsets_are_chars():
             for t in WordTokenizer()(text, positions=True, chars=True)]
     assert [t[1] for t in toks] == list(range(len(toks)))
     for word, _, start, end in toks:
-        assert fold(text[start:end]) == word
+        assert SCRIPT.word_form(text)[start:end] == word
 
 
 @settings(max_examples=150, deadline=None)
@@ -68,7 +68,7 @@ def test_word_tokenizer_invariants(text):
     assert starts == sorted(starts)                               # in start order
     prev_end = 0
     for word, _, start, end in toks:
-        assert word and fold(text[start:end]) == word             # offsets point at the token
+        assert word and SCRIPT.word_form(text)[start:end] == word  # offsets point at the token
         assert start >= prev_end                                  # words never overlap
         prev_end = end
 
@@ -82,7 +82,7 @@ def test_bigram_tokenizer_invariants(text, start_pos, start_char):
     assert [p for _, p, _, _ in toks] == list(range(start_pos, start_pos + len(toks)))
     assert len(toks) == len(text)
     for gram, _, s, e in toks:
-        assert fold(text[s - start_char:e - start_char]) == gram.rstrip(END)
+        assert SCRIPT.index_form(text)[s - start_char:e - start_char] == gram.rstrip(END)
 
 
 def test_query_mode_segments_like_index_mode():
@@ -96,7 +96,7 @@ def test_query_mode_segments_like_index_mode():
 @given(st.text(st.characters(blacklist_categories=()), max_size=60))
 def test_offsets_hold_on_any_text_even_lone_surrogates(text):
     for tok in WordTokenizer()(text, positions=True, chars=True):
-        assert fold(text[tok.startchar:tok.endchar]) == tok.text
+        assert SCRIPT.word_form(text)[tok.startchar:tok.endchar] == tok.text
     for tok in BigramTokenizer()(text, positions=True, chars=True):
-        assert fold(text[tok.startchar:tok.endchar]) == tok.text.rstrip(END)
+        assert SCRIPT.index_form(text)[tok.startchar:tok.endchar] == tok.text.rstrip(END)
         tok.text.encode("utf-8")  # every term can be stored

@@ -9,9 +9,11 @@ exactly the same articles (tests/test_execute.py).
 
 from __future__ import annotations
 
+import itertools
+
 from whoosh import query as wq
 
-from searchlib.analysis import fold
+from searchlib.analysis import SCRIPT, fold_key
 from searchlib.backends.whoosh.schema import GRAMS
 from searchlib.plan import Plan
 from searchlib.query import All, Any_, DateSpan, Match, Node, Not, Text
@@ -21,8 +23,13 @@ __all__ = ["whoosh_query", "exact"]
 
 
 def exact(field: str, text: str, boost: float = 1.0) -> wq.Query:
-    """Documents whose ``field`` (a bigram field) contains folded ``text``."""
-    m = fold(text)
+    """Documents whose ``field`` (a bigram field) holds ``text``: any of the
+    strings its pattern (one set of characters per position) stands for."""
+    pattern = [sorted(s) for s in SCRIPT.query_pattern(text)]
+    return wq.Or([_exact_string(field, "".join(m), boost) for m in itertools.product(*pattern)])
+
+
+def _exact_string(field: str, m: str, boost: float) -> wq.Query:
     if len(m) == 1:
         return wq.Prefix(field, m, boost=boost)
     grams = [m[i:i + 2] for i in range(len(m) - 1)]
@@ -43,7 +50,7 @@ class _Compiler:
         if isinstance(node, Text):
             return self.text(node)
         if isinstance(node, Match):
-            value = node.value if node.field == "id" else fold(node.value)
+            value = node.value if node.field == "id" else fold_key(node.value)
             return wq.Term(node.field, value)
         if isinstance(node, DateSpan):
             return wq.DateRange("date", node.start, node.end)

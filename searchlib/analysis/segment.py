@@ -20,7 +20,7 @@ import attrs
 
 from .. import config
 from ..errors import DictionaryError
-from .folding import fold_for_segmentation
+from .folding import SCRIPT
 
 __all__ = ["SegmenterProfile", "Segmenter", "get_segmenter", "read_user_dict", "default_engine",
            "ENGINES"]
@@ -32,7 +32,7 @@ def _words(value: Iterable[Any]) -> tuple[UserWord, ...]:
     out: dict[str, int | None] = {}
     for item in value:
         word, freq = (item, None) if isinstance(item, str) else (item[0], item[1])
-        word = fold_for_segmentation(str(word).strip())
+        word = SCRIPT.segmentation_form(str(word).strip())
         if word:
             out[word] = None if freq is None else int(freq)
     return tuple(sorted(out.items()))
@@ -43,8 +43,8 @@ class SegmenterProfile:
     """Which dictionary segments text: jieba's own plus ``user_words``.
 
     Attributes:
-        user_words: ``(word, frequency or None)`` pairs, normalized (folded for
-            segmentation) and sorted, so equal word lists give equal profiles.
+        user_words: ``(word, frequency or None)`` pairs, normalized (folded as
+            indexed) and sorted, so equal word lists give equal profiles.
         hmm: whether jieba's HMM guesses words missing from the dictionary.
     """
 

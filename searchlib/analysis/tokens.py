@@ -12,7 +12,9 @@
   yields ``char + END`` so that single characters can be found.
 
 Offsets are character offsets into the text as given (folding keeps one
-character per character) and ``fold(text[start:end])`` is the token.
+character per character); a token is its span of the whole value's folded
+form: :meth:`~searchlib.analysis.folding.Folding.word_form` for words,
+:meth:`~searchlib.analysis.folding.Folding.index_form` for bigrams.
 Engines adapt these to their own token types (``backends/whoosh/tokenizers.py``;
 the OpenSearch backend sends them pre-analysed).
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .folding import fold, fold_for_segmentation
+from .folding import SCRIPT, Folding
 from .segment import SegmenterProfile, get_segmenter
 
 __all__ = ["word_spans", "bigrams", "END"]
@@ -34,10 +36,11 @@ _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)|(?P<sym>[^\w\s]|_)")
 
 
-def word_spans(text: str, profile: SegmenterProfile) -> Iterator[tuple[str, int, int]]:
+def word_spans(text: str, profile: SegmenterProfile,
+               folding: Folding = SCRIPT) -> Iterator[tuple[str, int, int]]:
     """Yield ``(folded word, start, end)`` for the words (and marks) of ``text``, in order."""
-    seg = fold_for_segmentation(text)
-    match = fold(text)
+    seg = folding.segmentation_form(text)
+    match = folding.word_form(text)
     runs = list(_RUNS.finditer(seg))
     han = [m.group() for m in runs if m.lastgroup == "han"]
     cuts = iter(get_segmenter(profile).cut_many(han) if han else ())
@@ -52,9 +55,9 @@ def word_spans(text: str, profile: SegmenterProfile) -> Iterator[tuple[str, int,
             start = stop
 
 
-def bigrams(text: str) -> Iterator[tuple[str, int]]:
-    """Yield ``(bigram, start)`` over ``fold(text)``, then ``(last + END, n - 1)``."""
-    match = fold(text)
+def bigrams(text: str, folding: Folding = SCRIPT) -> Iterator[tuple[str, int]]:
+    """Yield ``(bigram, start)`` over the text's index form, then ``(last + END, n - 1)``."""
+    match = folding.index_form(text)
     n = len(match)
     for i in range(n - 1):
         yield match[i:i + 2], i

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..analysis import SegmenterProfile
+from ..analysis import Folding, SegmenterProfile
 from ..ingest.session import ChunkWriter
 from ..models import Article, IngestReport
 from ..plan import Plan
@@ -84,6 +84,8 @@ class Backend(Protocol):
     location: str
     #: the segmentation that built the index's words
     profile: SegmenterProfile
+    #: how the index folds text (words, bigrams, patterns, facet values)
+    folding: Folding
 
     # -------------------------------------------------------- reading
 

@@ -26,7 +26,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 
-from ..analysis import fold
+from ..analysis import fold_key
 from ..models import Article, has_content_id
 
 __all__ = ["content_digest", "fingerprint", "Identity", "ACTIONS"]
@@ -36,7 +36,7 @@ ACTIONS = ("added", "updated", "unchanged", "duplicate")
 
 def content_digest(article: Article) -> str:
     """Hash of an article's folded title and body: equal text, equal digest."""
-    text = fold(article.title.strip()) + "\n" + fold(" ".join(article.body.split()))
+    text = fold_key(article.title.strip()) + "\n" + fold_key(" ".join(article.body.split()))
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 

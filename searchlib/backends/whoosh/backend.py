@@ -21,7 +21,7 @@ from whoosh import index as windex
 from whoosh.searching import Searcher
 from whoosh.util import filelock
 
-from ...analysis import SegmenterProfile
+from ...analysis import Folding, SegmenterProfile
 from ...backends.base import Found
 from ...errors import IndexExistsError, IndexLockedError, SearchlibError, UsageError
 from ...models import Article, IngestReport
@@ -29,7 +29,7 @@ from ...plan import Plan
 from .commit import Committer
 from .executor import Executor, Terms
 from .private import segment_count
-from .schema import from_stored
+from .schema import from_stored, schema_folding
 from .store import (
     HOLDER_FILE,
     clear_holder,
@@ -58,7 +58,10 @@ class WhooshBackend:
         self.path = path
         self.location = path or ":memory:"
         self.lock_timeout = lock_timeout
-        self.profile: SegmenterProfile = ix.schema["title"].analyzer.profile
+        schema = ix.schema  # read from the table of contents: once
+        self.profile: SegmenterProfile = schema["title"].analyzer.profile
+        #: how this index folds text (the first release's folding until rebuilt)
+        self.folding: Folding = schema_folding(schema)
         self._local = threading.local()
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
@@ -208,6 +211,7 @@ class WhooshBackend:
             new_ix = open_whoosh(self.path)
         self._ix = new_ix
         self.profile = profile
+        self.folding = schema_folding(new_ix.schema)
         self._epoch += 1
         return report
 

@@ -26,7 +26,6 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length
 
-from ...analysis import fold
 from ...models import Article
 from ...plan import Plan, Question
 from ...query import All, Any_, DateSpan, Match, Node, Not, Text
@@ -43,7 +42,7 @@ from ...ranking import (
 )
 from .formats import CompactPositions
 from .private import deleted_docs, length_bytes, raw_postings
-from .schema import GRAMS, from_stored
+from .schema import GRAMS, from_stored, schema_folding
 
 __all__ = ["Executor", "Terms", "Matches"]
 
@@ -86,6 +85,7 @@ class Executor:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.schema = searcher.schema
+        self.folding = schema_folding(searcher.schema)
         # an empty index has one EmptyReader, with no segment: no leaves at all
         self.leaves = [(r, base) for r, base in searcher.reader().leaf_readers()
                        if r.doc_count_all()]
@@ -201,25 +201,46 @@ class Executor:
         ``step``: the offset of each term from the phrase start (default 0, 1,
         2...); ``within``: only these documents need be considered.
         """
+        return self.phrase_tf_any(field, [(t,) for t in terms], step, within)
+
+    def _frequency(self, field: str, alternatives: tuple[str, ...]) -> int:
+        return sum(self.doc_frequency(field, t) for t in alternatives)
+
+    def _positions(self, field: str, alternatives: tuple[str, ...]) -> dict[int, Any]:
+        """doc -> encoded positions (one term) or sorted positions (several)."""
+        if len(alternatives) == 1:
+            found: dict[int, Any] = {}
+            for base, ids, _weights, values in self._postings(field, alternatives[0]):
+                found.update(zip((base + d for d in ids), values))
+            return found
+        merged: dict[int, list[int]] = {}
+        for term in alternatives:
+            for base, ids, _weights, values in self._postings(field, term):
+                for d, v in zip(ids, values):
+                    merged.setdefault(base + d, []).extend(_decode(v))
+        return {d: sorted(p) for d, p in merged.items()}
+
+    def phrase_tf_any(self, field: str, terms: list[tuple[str, ...]], step: list[int] | None = None,
+                      within: set[int] | None = None) -> dict[int, int]:
+        """:meth:`phrase_tf` where each position may hold any of several terms."""
         offsets = step or list(range(len(terms)))
         if len(terms) == 1:
             tf: dict[int, int] = {}
-            for base, ids, weights, _values in self._postings(field, terms[0]):
-                for d, w in zip(ids, weights):
-                    g = base + d
-                    if within is None or g in within:
-                        tf[g] = int(w)
+            for term in terms[0]:
+                for base, ids, weights, _values in self._postings(field, term):
+                    for d, w in zip(ids, weights):
+                        g = base + d
+                        if within is None or g in within:
+                            tf[g] = tf.get(g, 0) + int(w)
             return tf
         # rarest term first; stop reading posting lists once no document is left
-        order = sorted(range(len(terms)), key=lambda i: self.doc_frequency(field, terms[i]))
-        if self.doc_frequency(field, terms[order[0]]) == 0:
+        order = sorted(range(len(terms)), key=lambda i: self._frequency(field, terms[i]))
+        if self._frequency(field, terms[order[0]]) == 0:
             return {}
-        per_term: list[dict[int, bytes]] = [{} for _ in terms]
+        per_term: list[dict[int, Any]] = [{} for _ in terms]
         candidates: set[int] | None = set(within) if within is not None else None
         for i in order:
-            found: dict[int, bytes] = {}
-            for base, ids, _weights, values in self._postings(field, terms[i]):
-                found.update(zip((base + d for d in ids), values))
+            found = self._positions(field, terms[i])
             candidates = set(found) if candidates is None else candidates & found.keys()
             if not candidates:
                 return {}
@@ -229,7 +250,7 @@ class Executor:
         first, rest = order[0], order[1:]
         first_off = offsets[first]
         for doc in candidates:
-            lists = [_decode(per_term[i][doc]) for i in order]
+            lists = [p if isinstance(p := per_term[i][doc], list) else _decode(p) for i in order]
             if all(len(p) == 1 for p in lists):  # the usual case: one occurrence each
                 start = lists[0][0] - first_off
                 if all(p[0] - offsets[i] == start for p, i in zip(lists[1:], rest)):
@@ -246,21 +267,22 @@ class Executor:
         return tf
 
     def exact_tf(self, grams_field: str, text: str, within: set[int] | None = None) -> dict[int, int]:
-        """doc -> occurrences of the (folded) text in a bigram field (only
-        documents ``within``, if given)."""
-        m = fold(text)
-        if not m:
+        """doc -> occurrences of the text in a bigram field, as the index's folding
+        matches it (only documents ``within``, if given)."""
+        pattern = self.folding.query_pattern(text)
+        if not pattern:
             return {}
-        if len(m) == 1:
+        if len(pattern) == 1:
             tf: dict[int, int] = {}
-            for gram in self._prefix_terms(grams_field, m):
-                for doc, n in self.phrase_tf(grams_field, [gram], within=within).items():
-                    tf[doc] = tf.get(doc, 0) + n
+            grams = [g for ch in sorted(pattern[0]) for g in self._prefix_terms(grams_field, ch)]
+            for doc, n in self.phrase_tf_any(grams_field, [tuple(grams)], within=within).items():
+                tf[doc] = tf.get(doc, 0) + n
             return tf
-        offsets = list(range(0, len(m) - 1, 2))
-        if offsets[-1] != len(m) - 2:
-            offsets.append(len(m) - 2)
-        return self.phrase_tf(grams_field, [m[o:o + 2] for o in offsets], offsets, within=within)
+        offsets = list(range(0, len(pattern) - 1, 2))
+        if offsets[-1] != len(pattern) - 2:
+            offsets.append(len(pattern) - 2)
+        alternatives = [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
+        return self.phrase_tf_any(grams_field, alternatives, offsets, within=within)
 
     # ------------------------------------------------------------ scoring
 
@@ -281,7 +303,7 @@ class Executor:
         if isinstance(node, Text):
             return self.text(node, plan)
         if isinstance(node, Match):
-            value = node.value if node.field == "id" else fold(node.value)
+            value = node.value if node.field == "id" else self.folding.key(node.value)
             return dict.fromkeys(self.phrase_tf(node.field, [value]), 0.0)
         if isinstance(node, DateSpan):
             return dict.fromkeys(self.date_span(node.start, node.end), 0.0)
@@ -450,7 +472,7 @@ class Executor:
             if not value:
                 continue
             text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-            groups.setdefault(fold(text).strip(), Counter())[text] += n
+            groups.setdefault(self.folding.key(text).strip(), Counter())[text] += n
         return Counter({min(v, key=lambda t: (-v[t], t)): sum(v.values()) for v in groups.values()})
 
 

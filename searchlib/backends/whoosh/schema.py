@@ -14,32 +14,44 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
 
-from ...analysis import SegmenterProfile, fold
+from ...analysis import SCRIPT, Folding, SegmenterProfile, folding_for
 from ...ingest.identity import content_digest
 from ...models import Article
 from .formats import CompactPositions
 from .tokenizers import BigramTokenizer, WordTokenizer
 
-__all__ = ["news_schema", "to_document", "from_stored", "GRAMS"]
+__all__ = ["news_schema", "to_document", "from_stored", "schema_folding", "GRAMS"]
 
 #: Each searchable text field and its twin of character bigrams (exact text).
 GRAMS = {"title": "title_ng", "body": "body_ng"}
 
 
 class FoldFilter(Filter):
-    """Folds each token's text (NFKC, case, traditional/simplified)."""
+    """Folds each token's text as a whole value (NFKC, case, traditional/simplified
+    characters: :meth:`~searchlib.analysis.Folding.key`)."""
+
+    fold_scheme: str | None = None  # first-release pickles have none
+
+    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
+        self.fold_scheme = fold_scheme
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FoldFilter)
+        return isinstance(other, FoldFilter) and other.fold_scheme == self.fold_scheme
 
     def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        key = folding_for(self.fold_scheme).key
         for t in tokens:
-            t.text = fold(t.text)
+            t.text = key(t.text)
             yield t
 
 
 def _folded_id() -> Any:
     return IDTokenizer() | StripFilter() | FoldFilter()
+
+
+def schema_folding(schema: fields.Schema) -> Folding:
+    """The folding an index's schema was built with."""
+    return folding_for(getattr(schema["body_ng"].analyzer, "fold_scheme", None))
 
 
 def _text(analyzer: Any, stored: bool) -> fields.TEXT:

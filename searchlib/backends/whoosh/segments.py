@@ -10,34 +10,34 @@ from typing import Any
 
 from whoosh import index as windex
 
-from ...analysis import SegmenterProfile
+from ...analysis import SCRIPT, Folding, SegmenterProfile
 from ...ingest.session import Chunk
 from ...models import Article
-from .schema import GRAMS, to_document
+from .schema import GRAMS, schema_folding, to_document
 from .writer import FastCodec, FastSegmentWriter, field_tokens
 
 __all__ = ["write_segment", "analyse"]
 
 
-def analyse(article: Article, digest: str, profile: SegmenterProfile
+def analyse(article: Article, digest: str, profile: SegmenterProfile, folding: Folding = SCRIPT
             ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """An article's Whoosh document and the token lists of its text fields."""
     doc = to_document(article, digest)
     tokens = {}
     for field, grams in GRAMS.items():
         text = getattr(article, field)
-        tokens[field] = field_tokens("words", text, profile)
-        tokens[grams] = field_tokens("ng", text, profile)
+        tokens[field] = field_tokens("words", text, profile, folding)
+        tokens[grams] = field_tokens("ng", text, profile, folding)
     return doc, tokens
 
 
 def write_segment(ix: windex.Index, segment: Any, chunk: Chunk) -> Any:
     """Analyse ``chunk`` and write it as ``segment`` (not committed); returns the segment."""
     writer = FastSegmentWriter(ix, _lk=False, codec=FastCodec(segment=segment))
-    profile = ix.schema["title"].analyzer.profile
+    profile, folding = ix.schema["title"].analyzer.profile, schema_folding(ix.schema)
     try:
         for article, digest in chunk:
-            writer.add_prepared(*analyse(article, digest, profile))
+            writer.add_prepared(*analyse(article, digest, profile, folding))
         return writer._finalize_segment()
     except BaseException:
         writer._close_segment()

@@ -2,8 +2,11 @@
 
 Both honour Whoosh's tokenizer contract: ``pos`` is the token's ordinal
 position, ``startchar``/``endchar`` are character offsets into the value as
-given, tokens come out in start order, and ``fold(value[startchar:endchar]) == token.text``.
-Their module path is pickled into every index's schema: keep them here.
+given, tokens come out in start order, and a token's text is its span of the value's
+index form. Their module path is pickled into every index's schema: keep them
+here. Each records the folding it was made with (``fold_scheme``, a
+:func:`~searchlib.analysis.folding_for` version); tokenizers unpickled from a
+first-release index have none and fold as that release did.
 """
 
 from __future__ import annotations
@@ -12,13 +15,19 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-from ...analysis import SegmenterProfile, fold
+from ...analysis import SCRIPT, Folding, SegmenterProfile, folding_for
 from ...analysis.tokens import END, bigrams, word_spans
 
 __all__ = ["WordTokenizer", "BigramTokenizer"]
 
 
 class _ChineseTokenizer(Tokenizer):
+    fold_scheme: str | None = None  # the class default: what first-release pickles lack
+
+    @property
+    def folding(self) -> Folding:
+        return folding_for(self.fold_scheme)
+
     def _token(self, positions: bool, chars: bool, removestops: bool, mode: str,
                kwargs: dict) -> Token:
         return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
@@ -27,14 +36,16 @@ class _ChineseTokenizer(Tokenizer):
 class WordTokenizer(_ChineseTokenizer):
     """Word tokens of Chinese (and mixed) text; see the module docstring."""
 
-    def __init__(self, profile: SegmenterProfile | None = None) -> None:
+    def __init__(self, profile: SegmenterProfile | None = None, fold_scheme: str | None = SCRIPT.version) -> None:
         self.profile = profile or SegmenterProfile()
+        self.fold_scheme = fold_scheme
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, WordTokenizer) and other.profile == self.profile
+        return (isinstance(other, WordTokenizer) and other.profile == self.profile
+                and other.fold_scheme == self.fold_scheme)
 
     def __hash__(self) -> int:
-        return hash(self.profile)
+        return hash((self.profile, self.fold_scheme))
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -42,7 +53,7 @@ class WordTokenizer(_ChineseTokenizer):
                  **kwargs: object) -> Iterator[Token]:
         t = self._token(positions, chars, removestops, mode, kwargs)
         if not tokenize:
-            t.original = t.text = fold(value)
+            t.original = t.text = self.folding.word_form(value)
             t.boost = 1.0
             if positions:
                 t.pos = start_pos
@@ -50,7 +61,7 @@ class WordTokenizer(_ChineseTokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for pos, (word, start, end) in enumerate(word_spans(value, self.profile), start_pos):
+        for pos, (word, start, end) in enumerate(word_spans(value, self.profile, self.folding), start_pos):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -66,18 +77,21 @@ class WordTokenizer(_ChineseTokenizer):
 class BigramTokenizer(_ChineseTokenizer):
     """Overlapping character bigrams with ordinal positions; see the module docstring."""
 
+    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
+        self.fold_scheme = fold_scheme
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, BigramTokenizer)
+        return isinstance(other, BigramTokenizer) and other.fold_scheme == self.fold_scheme
 
     def __hash__(self) -> int:
-        return hash(BigramTokenizer)
+        return hash((BigramTokenizer, self.fold_scheme))
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
                  **kwargs: object) -> Iterator[Token]:
         t = self._token(positions, chars, removestops, mode, kwargs)
-        for gram, start in bigrams(value):
+        for gram, start in bigrams(value, self.folding):
             t.text = gram
             t.boost = 1.0
             t.stopped = False

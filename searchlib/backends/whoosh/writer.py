@@ -36,7 +36,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import GrowableArray
 from whoosh.writing import SegmentWriter
 
-from ...analysis import SegmenterProfile, bigrams, word_spans
+from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
 
 __all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]
@@ -51,13 +51,13 @@ COMPRESS_MIN = 96
 PICKLE_PROTOCOL = 4
 
 
-def field_tokens(kind: str, text: str, profile: SegmenterProfile) -> list[str]:
+def field_tokens(kind: str, text: str, profile: SegmenterProfile, folding: Folding = SCRIPT) -> list[str]:
     """The terms of a words (``kind="words"``) or bigram field value, the
     i-th at position i: what Whoosh's ``field.index(text)`` would index with
     searchlib's tokenizers (a test checks it)."""
     if kind == "words":
-        return [w for w, _, _ in word_spans(text, profile)]
-    return [gram for gram, _ in bigrams(text)]
+        return [w for w, _, _ in word_spans(text, profile, folding)]
+    return [gram for gram, _ in bigrams(text, folding)]
 
 
 _TERMINFO = W3TermInfo._struct
