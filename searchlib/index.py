@@ -345,6 +345,26 @@ class NewsIndex:
                              limit=limit, facets=found.facets, suggestion=suggestion,
                              relaxed=found.relaxed)
 
+    def iter_search(self, q: str | Query, *, sort: str = "relevance", date_from: Any = None,
+                    date_to: Any = None, source: str | None = None,
+                    category: str | None = None) -> Iterator[Article]:
+        """Every article matching the search, best first (or in ``sort`` order),
+        streamed: no page limit, articles read a few hundred at a time, all from
+        the one commit current when iteration starts.
+
+        Takes the query and filters of :meth:`search`; a plain query that
+        matches nothing in full yields its partial matches, as search() does.
+
+        Raises:
+            QuerySyntaxError: the query cannot be parsed.
+            UsageError: an option has a bad value.
+        """
+        _check_options(1, 1, sort, ())
+        query = parse_query(scrub(q) if isinstance(q, str) else q)
+        plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
+                           self.backend.folding)
+        return self.backend.iter_matches(plan, sort=sort)
+
     def keywords(self, article_id: str, n: int = 10) -> list[str]:
         """The article's key terms, best first, as the article writes them.
 

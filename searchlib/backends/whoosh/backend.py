@@ -147,13 +147,21 @@ class WhooshBackend:
                      max_score=max(matches.values(), default=0.0))
 
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
-        ex = self._executor()
-        matches, _ = ex.run(plan)
-        order = [d for d, _ in ex.top(matches, len(matches), sort)]
-        del matches
-        for i in range(0, len(order), _STREAM_PAGE):
-            for d in order[i:i + _STREAM_PAGE]:
-                yield from_stored(ex.searcher.stored_fields(d))
+        # a searcher of its own: the thread's may be replaced (and closed) by
+        # a search after a commit while this stream is still being read
+        if self._closed:
+            raise SearchlibError("this NewsIndex is closed")
+        searcher = self._ix.searcher()
+        try:
+            ex = Executor(searcher)
+            matches, _ = ex.run(plan)
+            order = [d for d, _ in ex.top(matches, len(matches), sort)]
+            del matches
+            for i in range(0, len(order), _STREAM_PAGE):
+                for d in order[i:i + _STREAM_PAGE]:
+                    yield from_stored(searcher.stored_fields(d))
+        finally:
+            searcher.close()
 
     def terms(self) -> Terms:
         return Terms(self._executor())
