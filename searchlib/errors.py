@@ -21,6 +21,7 @@ __all__ = [
     "IngestError",
     "UsageError",
     "DictionaryError",
+    "ClusterError",
     "AnalysisMismatchWarning",
 ]
 
@@ -139,6 +140,20 @@ class DictionaryError(SearchlibError, ValueError):
 
 class UsageError(SearchlibError, ValueError):
     """An option has a value searchlib cannot use (a page of 0, an unknown sort...)."""
+
+
+class ClusterError(SearchlibError, ConnectionError):
+    """A search cluster (OpenSearch) cannot be reached, or failed a request.
+
+    Attributes:
+        location: the cluster and index, as given to ``open_index``.
+        reason: what went wrong.
+    """
+
+    def __init__(self, location: str, reason: str) -> None:
+        self.location = location
+        self.reason = reason
+        super().__init__(f"the search cluster at {location!r} failed: {reason}")
 
 
 class AnalysisMismatchWarning(UserWarning):

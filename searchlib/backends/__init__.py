@@ -11,17 +11,33 @@ import os
 from ..analysis import SegmenterProfile
 from ..errors import IndexNotFoundError
 from .base import Backend, Found, TermStats
+from .opensearch.cluster import Cluster, is_location, parse_location
 
 __all__ = ["open_backend", "Backend", "Found", "TermStats"]
 
 
-def open_backend(where: str | os.PathLike[str] | None, create: bool, profile: SegmenterProfile,
+def open_backend(where: str | os.PathLike[str] | Cluster | None, create: bool, profile: SegmenterProfile,
                  lock_timeout: float) -> tuple[Backend, bool]:
     """The backend of the index at ``where``, and whether it was created now.
 
+    ``where``: a folder, None or ``":memory:"`` (Whoosh); an ``opensearch://``
+    URL or a :class:`~.opensearch.Cluster` (OpenSearch).
+
     Raises:
         IndexNotFoundError: no index there and ``create`` is false.
+        ClusterError: the OpenSearch cluster cannot be reached.
     """
+    if is_location(where):
+        from .opensearch.backend import OpenSearchBackend
+
+        cluster = where if isinstance(where, Cluster) else parse_location(str(where))
+        try:
+            return OpenSearchBackend.open(cluster, lock_timeout), False
+        except IndexNotFoundError:
+            if not create:
+                raise
+        return OpenSearchBackend.create(cluster, profile, lock_timeout), True
+
     from .whoosh.backend import WhooshBackend
 
     if where is None or str(where) == ":memory:":

@@ -1,0 +1,303 @@
+"""The OpenSearch backend: a searchlib index on an OpenSearch cluster.
+
+The name in the URL is an alias of a concrete index (``<name>--<stamp>``):
+a rebuild fills a new concrete index while the old one answers and then
+moves the alias in one atomic step. The index's ``_meta`` records the
+segmenter profile, the folding and searchlib's analysis record. Totals are
+exact (``track_total_hits``); pages past OpenSearch's 10,000-hit window are
+read through a point in time and ``search_after``. Plans become query DSL in
+:mod:`.dsl`, articles documents in :mod:`.documents`, ingests bulk requests
+in :mod:`.writer`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ...analysis import Folding, SegmenterProfile, folding_for
+from ...analysis.folding import SCRIPT
+from ...backends.base import Found
+from ...errors import IndexNotFoundError, UsageError
+from ...models import Article, IngestReport
+from ...plan import Plan
+from . import dsl
+from .cluster import Cluster, call
+from .documents import from_source, index_body
+from .lock import write_lock
+from .terms import Terms
+from .writer import BulkWriter
+
+__all__ = ["OpenSearchBackend"]
+
+#: OpenSearch's from + size limit; deeper pages go through search_after.
+WINDOW = 10_000
+#: Hits per request when every match is streamed.
+_STREAM_PAGE = 500
+_KEEP_ALIVE = "2m"
+_FACET_FIELDS = {"source": "source_raw", "category": "category_raw", "year": "year", "month": "month"}
+_SOURCE = ["id", "stored"]
+
+
+def _profile_record(profile: SegmenterProfile) -> dict[str, Any]:
+    return {"user_words": [list(w) for w in profile.user_words], "hmm": profile.hmm}
+
+
+def _profile_of(record: dict[str, Any] | None) -> SegmenterProfile:
+    record = record or {}
+    return SegmenterProfile(user_words=[tuple(w) for w in record.get("user_words", ())],
+                            hmm=bool(record.get("hmm", True)))
+
+
+class OpenSearchBackend:
+    """A searchlib index on OpenSearch; see :class:`~searchlib.backends.base.Backend`."""
+
+    def __init__(self, cluster: Cluster, client: Any, name: str, meta: dict[str, Any],
+                 lock_timeout: float, owns_client: bool) -> None:
+        self.cluster = cluster
+        self.client = client
+        #: what reads and writes address: the alias (or a concrete index being rebuilt)
+        self.name = name
+        self.location = cluster.location
+        self.lock_timeout = lock_timeout
+        self.profile: SegmenterProfile = _profile_of(meta.get("profile"))
+        self.folding: Folding = folding_for(meta.get("folding"))
+        self._owns_client = owns_client
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, cluster: Cluster, lock_timeout: float) -> OpenSearchBackend:
+        """The index ``cluster.index`` (raises ``IndexNotFoundError``, ``ClusterError``)."""
+        client = cluster.connect()
+        meta = _read_mapping_meta(client, cluster.index, cluster.location)
+        if meta is None:
+            if cluster.client is None:
+                client.close()
+            raise IndexNotFoundError(cluster.location, "open it with create=True to create it")
+        return cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
+
+    @classmethod
+    def create(cls, cluster: Cluster, profile: SegmenterProfile, lock_timeout: float) -> OpenSearchBackend:
+        """A new, empty index behind the alias ``cluster.index``."""
+        client = cluster.connect()
+        concrete = _new_index(client, cluster, profile, SCRIPT.version)
+        call(cluster.location, client.indices.put_alias, index=concrete, name=cluster.index)
+        return cls(cluster, client, cluster.index, _meta_of(profile, SCRIPT.version), lock_timeout,
+                   cluster.client is None)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return call(self.location, fn, *args, **kwargs)
+
+    def _search(self, body: dict[str, Any], **params: Any) -> dict[str, Any]:
+        if "pit" in body:
+            return self._call(self.client.search, body=body, params=params)
+        return self._call(self.client.search, index=self.name, body=body, params=params)
+
+    # ------------------------------------------------------------ reading
+
+    def count(self) -> int:
+        return int(self._call(self.client.count, index=self.name)["count"])
+
+    def ids(self) -> list[str]:
+        return [hit["_id"] for hit in self._scan(dsl.EVERYTHING, [{"id": "asc"}], source=False)]
+
+    def get(self, article_id: str) -> Article | None:
+        found = self._call(self.client.get, index=self.name, id=article_id,
+                           params={"ignore": 404, "_source_includes": "id,stored"})
+        return from_source(found["_source"]) if found.get("found") else None
+
+    def holders(self, digest: str) -> list[str]:
+        return [hit["_id"] for hit in self._scan({"term": {"digest": digest}}, [{"id": "asc"}], source=False)]
+
+    def search(self, plan: Plan, *, sort: str, start: int, stop: int,
+               facets: Sequence[str] = ()) -> Found:
+        query, fallback = dsl.plan_queries(plan)
+        found = self._page(query, sort, start, stop, facets)
+        if found.total == 0 and fallback is not None:
+            relaxed = self._page(fallback, sort, start, stop, facets)
+            if relaxed.total:
+                return Found(total=relaxed.total, hits=relaxed.hits, facets=relaxed.facets,
+                             relaxed=True, max_score=relaxed.max_score)
+        return found
+
+    def _query_of(self, plan: Plan) -> dict[str, Any]:
+        """The query that answers ``plan``: its own, or its fallback when that finds nothing."""
+        query, fallback = dsl.plan_queries(plan)
+        if fallback is not None and not self._call(self.client.count, index=self.name,
+                                                   body={"query": query})["count"]:
+            return fallback
+        return query
+
+    def _page(self, query: dict[str, Any], sort: str, start: int, stop: int,
+              facets: Sequence[str]) -> Found:
+        size = max(0, stop - start)
+        body: dict[str, Any] = {"query": query, "track_total_hits": True, "track_scores": True,
+                                "sort": dsl.sort_clause(sort), "_source": _SOURCE}
+        if facets:
+            body["aggs"] = {name: {"terms": {"field": _FACET_FIELDS[name], "size": WINDOW}}
+                            for name in facets}
+        if stop <= WINDOW:
+            answer = self._search({**body, "from": start, "size": size})
+            hits = answer["hits"]["hits"]
+        else:
+            answer = self._search({**body, "size": 0})
+            hits = self._deep(query, sort, start, stop)
+        total = int(answer["hits"]["total"]["value"])
+        counts = {name: self._facet(answer["aggregations"][name]["buckets"]) for name in facets}
+        best = answer["hits"].get("max_score") or 0.0
+        if not hits and total and not best:
+            top = self._search({"query": query, "size": 1, "_source": False, "track_total_hits": False})
+            best = top["hits"].get("max_score") or 0.0
+        return Found(total=total, hits=[(from_source(h["_source"]), float(h.get("_score") or 0.0))
+                                        for h in hits],
+                     facets=counts, max_score=float(best))
+
+    def _facet(self, buckets: list[dict[str, Any]]) -> dict[str, int]:
+        """Counts per value; values that fold alike are one, shown as their most frequent spelling."""
+        groups: dict[str, Counter[str]] = {}
+        for b in buckets:
+            text = str(b["key"])
+            if text:
+                groups.setdefault(self.folding.key(text).strip(), Counter())[text] += int(b["doc_count"])
+        merged = {min(v, key=lambda t: (-v[t], t)): sum(v.values()) for v in groups.values()}
+        return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _deep(self, query: dict[str, Any], sort: str, start: int, stop: int) -> list[dict[str, Any]]:
+        """Hits ``start:stop`` of ``query`` read through a point in time."""
+        out: list[dict[str, Any]] = []
+        seen = 0
+        for hit in self._scan(query, dsl.sort_clause(sort), page=WINDOW, limit=stop):
+            if seen >= start:
+                out.append(hit)
+            seen += 1
+        return out
+
+    def _scan(self, query: dict[str, Any], sort: list[Any], *, source: bool = True,
+              page: int = _STREAM_PAGE, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every hit of ``query`` in ``sort`` order, through a point in time and search_after."""
+        pit = self._call(self.client.create_pit, index=self.name, params={"keep_alive": _KEEP_ALIVE})["pit_id"]
+        try:
+            after: list[Any] | None = None
+            left = limit
+            while left is None or left > 0:
+                size = page if left is None else min(page, left)
+                body: dict[str, Any] = {"query": query, "sort": sort, "size": size, "track_total_hits": False,
+                                        "track_scores": True, "_source": _SOURCE if source else False,
+                                        "pit": {"id": pit, "keep_alive": _KEEP_ALIVE}}
+                if after is not None:
+                    body["search_after"] = after
+                hits = self._search(body)["hits"]["hits"]
+                yield from hits
+                if len(hits) < size:
+                    return
+                after = hits[-1]["sort"]
+                if left is not None:
+                    left -= len(hits)
+        finally:
+            try:
+                self.client.delete_pit(body={"pit_id": [pit]})
+            except Exception:  # an unreleased point in time expires by itself
+                pass
+
+    def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
+        for hit in self._scan(self._query_of(plan), dsl.sort_clause(sort)):
+            yield from_source(hit["_source"])
+
+    def terms(self) -> Terms:
+        return Terms(self)
+
+    def stats(self) -> dict[str, Any]:
+        info = self._call(self.client.indices.stats, index=self.name, params={"metric": "store,docs"})
+        concrete = next(iter(info["indices"]))
+        health = self._call(self.client.cluster.health)
+        shards = self._call(self.client.cat.shards, index=concrete, params={"format": "json"})
+        return {"engine": "opensearch", "index": concrete,
+                "bytes": int(info["indices"][concrete]["primaries"]["store"]["size_in_bytes"]),
+                "shards": len({s["shard"] for s in shards}), "copies": len(shards),
+                "nodes": int(health["number_of_nodes"]), "health": health["status"]}
+
+    # ------------------------------------------------------------ writing
+
+    def write_lock(self) -> AbstractContextManager[None]:
+        return write_lock(self.client, self.cluster.index, self.location, self.lock_timeout)
+
+    def chunk_writer(self, workers: int) -> BulkWriter:
+        return BulkWriter(self.client, self.name, self.location, self.profile, self.folding)
+
+    def delete(self, article_id: str) -> bool:
+        answer = self._call(self.client.delete, index=self.name, id=article_id,
+                            params={"ignore": 404, "refresh": "true"})
+        return answer.get("result") == "deleted"
+
+    def rebuild(self, profile: SegmenterProfile,
+                fill: Callable[[Any], IngestReport]) -> IngestReport:
+        old = self._concrete()
+        concrete = _new_index(self.client, self.cluster, profile, SCRIPT.version)
+        new = OpenSearchBackend(self.cluster, self.client, concrete, _meta_of(profile, SCRIPT.version),
+                                self.lock_timeout, owns_client=False)
+        try:
+            report = fill(new)
+        except BaseException:
+            self._call(self.client.indices.delete, index=concrete, params={"ignore": 404})
+            raise
+        swap = [{"add": {"index": concrete, "alias": self.cluster.index}}]
+        swap.append({"remove_index": {"index": old}})
+        self._call(self.client.indices.update_aliases, body={"actions": swap})
+        self.profile, self.folding = new.profile, new.folding
+        return report
+
+    def _concrete(self) -> str:
+        """The concrete index behind the alias (or the index of that name)."""
+        found = self._call(self.client.indices.get, index=self.cluster.index)
+        return str(next(iter(found)))
+
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        raise UsageError("an OpenSearch index is backed up with the cluster's snapshots "
+                         "(PUT _snapshot/<repository>/<snapshot>), not copied to a folder")
+
+    # ------------------------------------------------------------ analysis record
+
+    def read_meta(self) -> dict[str, Any] | None:
+        meta = _read_mapping_meta(self.client, self.name, self.location) or {}
+        record = meta.get("searchlib")
+        return dict(record) if record else None
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        current = _read_mapping_meta(self.client, self.name, self.location) or {}
+        self._call(self.client.indices.put_mapping, index=self.name,
+                   body={"_meta": {**current, "searchlib": meta}})
+
+
+def _meta_of(profile: SegmenterProfile, folding: str) -> dict[str, Any]:
+    return {"profile": _profile_record(profile), "folding": folding}
+
+
+def _new_index(client: Any, cluster: Cluster, profile: SegmenterProfile, folding: str) -> str:
+    """Create a concrete index for alias ``cluster.index``; its name."""
+    name = f"{cluster.index}--{time.strftime('%Y%m%d%H%M%S')}-{os.urandom(3).hex()}"
+    body = index_body(cluster.shards, 0 if cluster.replicas is None else cluster.replicas,
+                      _meta_of(profile, folding))
+    if cluster.replicas is None:
+        body["settings"]["index"].pop("number_of_replicas")
+        body["settings"]["index"]["auto_expand_replicas"] = "0-2"
+    call(cluster.location, client.indices.create, index=name, body=body,
+         params={"wait_for_active_shards": "1"})
+    return name
+
+
+def _read_mapping_meta(client: Any, name: str, location: str) -> dict[str, Any] | None:
+    """The ``_meta`` of the index (or the alias's index) ``name``; None if there is none."""
+    found = call(location, client.indices.get_mapping, index=name, params={"ignore": 404})
+    if not found or "error" in found or found.get("status") == 404:
+        return None
+    mapping = next(iter(found.values()))["mappings"]
+    return dict(mapping.get("_meta") or {})

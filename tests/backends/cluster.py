@@ -1,0 +1,81 @@
+"""A real OpenSearch cluster for the tests marked ``opensearch``.
+
+``scripts/opensearch-cluster start`` (3 nodes, 256 MB heaps) runs once per
+test session and is stopped at its end, unless it was already running (then
+it is left as it was), or ``$SEARCHLIB_OPENSEARCH_URL`` names a cluster to use
+instead (``opensearch://host:9200,host:9201``). Without Java or Maven the tests
+are skipped, saying so; any other failure to start is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "opensearch-cluster"
+NODES = 3
+HOSTS = ",".join(f"127.0.0.1:{9200 + i}" for i in range(NODES))
+
+
+def home() -> Path:
+    """The cluster's state folder (reachable by the node user, also under a 0700 /root)."""
+    given = os.environ.get("SEARCHLIB_OPENSEARCH_HOME")
+    path = Path(given) if given else Path(tempfile.gettempdir()) / "searchlib-opensearch-tests"
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run scripts/opensearch-cluster with the test state folder."""
+    cmd = [sys.executable, str(SCRIPT), *args, "--home", str(home())]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _java_found() -> bool:
+    return shutil.which("java") is not None or any(Path("/usr/lib/jvm").glob("*17*"))
+
+
+def start() -> tuple[str, bool]:
+    """(the cluster's base URL, whether this session started it)."""
+    url = os.environ.get("SEARCHLIB_OPENSEARCH_URL")
+    if url:
+        return url.rstrip("/"), False
+    if not _java_found():
+        pytest.skip("OpenSearch tests need Java 17 (none found on PATH or in /usr/lib/jvm)")
+    if shutil.which("mvn") is None:
+        pytest.skip("OpenSearch tests need Maven (mvn) to fetch the distribution")
+    if run("status", timeout=60).returncode == 0:
+        return f"opensearch://{HOSTS}", False
+    started = run("start", "--nodes", str(NODES), "--heap", "256m", "--timeout", "240", timeout=400)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/opensearch-cluster start failed:\n{started.stdout}\n{started.stderr}")
+    return f"opensearch://{HOSTS}", True
+
+
+def stop() -> None:
+    run("stop", timeout=120)
+
+
+def kill_node(n: int) -> None:
+    """SIGKILL node ``n`` of the cluster."""
+    done = run("kill-node", str(n), timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def drop(index: str, url: str) -> None:
+    """Delete the index (alias ``index`` and what is behind it) and its lock."""
+    from searchlib.backends.opensearch import parse_location
+
+    client = parse_location(f"{url}/{index}").connect()
+    try:
+        client.indices.delete(index=f"{index}--*,{index}-searchlib-lock", params={"ignore": 404})
+    finally:
+        client.close()
