@@ -163,3 +163,20 @@ def _source(query):
     from searchlib.analysis.folding import pattern_source
 
     return pattern_source(SCRIPT.query_pattern(query))
+
+
+def test_suggestions_on_traditional_text_never_show_tag_symbols():
+    import searchlib
+
+    rows = read_jsonl(HANT)
+    texts = [r["content"] for r in rows]
+    # typos of a character that traditional text indexes as a tag (於, 藉, 乾...)
+    tagged = {c for t in texts for c, f in zip(t, SCRIPT.index_form(t)) if ord(f) >= 0xF0000}
+    typos = sorted({m.group(1) + "的" + m.group(3) for t in texts
+                    for m in re.finditer(f"([\u4e00-\u9fff]{{2}})([{''.join(tagged)}])([\u4e00-\u9fff])", t)})
+    assert len(typos) > 20
+    with searchlib.open_index(None) as ix:
+        ix.add([{"id": str(r["id"]), "title": r["title"], "body": r["content"]} for r in rows])
+        suggestions = [s for s in (ix.search(q).suggestion for q in typos[:80]) if s]
+        assert suggestions
+        assert [s for s in suggestions if any(ord(c) >= 0xF0000 for c in s)] == []
