@@ -345,7 +345,7 @@ class NewsIndex:
                              limit=limit, facets=found.facets, suggestion=suggestion,
                              relaxed=found.relaxed)
 
-    def iter_search(self, q: str | Query, *, sort: str = "relevance", date_from: Any = None,
+    def iter_search(self, q: str, *, sort: str = "relevance", date_from: Any = None,
                     date_to: Any = None, source: str | None = None,
                     category: str | None = None) -> Iterator[Article]:
         """Every article matching the search, best first (or in ``sort`` order),
@@ -360,7 +360,7 @@ class NewsIndex:
             UsageError: an option has a bad value.
         """
         _check_options(1, 1, sort, ())
-        query = parse_query(scrub(q) if isinstance(q, str) else q)
+        query = parse_query(scrub(q))
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
         return self.backend.iter_matches(plan, sort=sort)

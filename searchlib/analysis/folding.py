@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
 
@@ -141,6 +142,50 @@ def pattern_regex(pattern: Pattern) -> re.Pattern[str]:
     return _regex_cached(pattern)
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _CharSet:
+    """Finds the characters of a set in text, fast: a regular expression class
+    holding a character beyond the BMP is matched by a linear scan of the class
+    (40 ms on a 9,000-character article), so those few are looked up apart."""
+
+    def __init__(self, chars: Iterable[str]) -> None:
+        self.chars = frozenset(chars)
+        bmp = "".join(sorted(c for c in self.chars if c <= "\uffff"))
+        self._bmp = re.compile(f"[{re.escape(bmp)}]") if bmp else None
+        self._astral = any(c > "\uffff" for c in self.chars)
+
+    def positions(self, text: str) -> list[int]:
+        """Offsets in ``text`` of the set's characters, in order."""
+        out = [m.start() for m in self._bmp.finditer(text)] if self._bmp else []
+        if self._astral:
+            extra = [m.start() for m in _ASTRAL.finditer(text) if m.group() in self.chars]
+            if extra:
+                out = sorted(out + extra)
+        return out
+
+    def count(self, text: str, enough: int | None = None) -> int:
+        """How many of ``text``'s characters are in the set (counting stops at ``enough``)."""
+        if enough is None:
+            n = len(self._bmp.findall(text)) if self._bmp else 0
+            if self._astral:
+                n += sum(1 for m in _ASTRAL.finditer(text) if m.group() in self.chars)
+            return n
+        n = 0
+        if enough <= 0:
+            return 0
+        for rx in (self._bmp, _ASTRAL if self._astral else None):
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                if rx is self._bmp or m.group() in self.chars:
+                    n += 1
+                    if n == enough:
+                        return n
+        return n
+
+
 class ScriptFolding(Folding):
     """Simplified text as it is, traditional text converted by context (:data:`SCRIPT`)."""
 
@@ -172,24 +217,24 @@ class ScriptFolding(Folding):
         return f"script:{self._tables[4]}"
 
     @cached_property
-    def _default_table(self) -> _CharTable:
-        return _CharTable(self._tables[0])
+    def _default_plain(self) -> dict[int, str]:
+        return {ord(k): v for k, v in self._tables[0].items()}
 
     @cached_property
-    def _evidence(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def _evidence(self) -> tuple[_CharSet, _CharSet]:
         flags = self._tables[2]
-        trad = "".join(sorted(c for c, f in flags.items() if "T" in f))
-        simp = "".join(sorted(c for c, f in flags.items() if "s" in f))
-        return re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
+        return (_CharSet(c for c, f in flags.items() if "T" in f),
+                _CharSet(c for c, f in flags.items() if "s" in f))
 
     def script(self, text: str) -> str:
         """``"T"`` for text with more traditional-only than simplified-only
         characters (after :func:`fold`), else ``"S"``."""
         trad, simp = self._evidence
-        return "T" if len(trad.findall(text)) > len(simp.findall(text)) else "S"
+        nt = trad.count(text)
+        return "T" if nt > simp.count(text, enough=nt) else "S"
 
     @cached_property
-    def _phrase_index(self) -> tuple[re.Pattern[str] | None, dict[str, list[int]], int]:
+    def _phrase_index(self) -> tuple[_CharSet, dict[str, list[int]], int]:
         """(characters a phrase converts unlike their default, phrase lengths by
         first character, longest phrase)."""
         default, _, _, phrases, _ = self._tables
@@ -197,21 +242,19 @@ class ScriptFolding(Folding):
         lengths: dict[str, set[int]] = {}
         for k in phrases:
             lengths.setdefault(k[0], set()).add(len(k))
-        rx = re.compile(f"[{re.escape(''.join(sorted(trigger)))}]") if trigger else None
-        return rx, {c: sorted(ls, reverse=True) for c, ls in lengths.items()}, max(map(len, phrases), default=1)
+        return (_CharSet(trigger), {c: sorted(ls, reverse=True) for c, ls in lengths.items()},
+                max(map(len, phrases), default=1))
 
-    def to_simplified(self, text: str) -> str:
-        """``fold(text)`` converted to simplified by context (OpenCC's t2s)."""
-        base = fold(text)
-        out = base.translate(self._default_table)
-        rx, lengths, longest = self._phrase_index
+    def to_simplified(self, text: str, folded: bool = False) -> str:
+        """``fold(text)`` converted to simplified by context (OpenCC's t2s);
+        ``folded``: ``text`` is folded already."""
+        base = text if folded else fold(text)
+        out = base.translate(self._default_plain)
+        triggers, lengths, longest = self._phrase_index
         phrases = self._tables[3]
-        if rx is None:
-            return out
         res: list[str] | None = None
         done = 0  # greedy longest match, left to right, only around trigger characters
-        for m in rx.finditer(base):
-            t = m.start()
+        for t in triggers.positions(base):
             if t < done:
                 continue
             p = max(done, t - longest + 1)
@@ -234,7 +277,7 @@ class ScriptFolding(Folding):
         return out if res is None else "".join(res)
 
     @cached_property
-    def _tags(self) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], str], dict[str, frozenset[str]]]:
+    def _tags(self) -> tuple[_CharSet, dict[tuple[str, str], str], dict[str, frozenset[str]]]:
         """(characters tagged in traditional text, (char, reading) -> tag, query
         char -> the tags it matches).
 
@@ -255,26 +298,30 @@ class ScriptFolding(Folding):
         for (c, _r), symbol in tag.items():
             for q in readings[c] | {c}:
                 broad.setdefault(q, set()).add(symbol)
-        rx = re.compile(f"[{re.escape(''.join(tagged))}]") if tagged else None
-        return rx, tag, {q: frozenset(v) for q, v in broad.items()}
+        return _CharSet(tagged), tag, {q: frozenset(v) for q, v in broad.items()}
 
     def segmentation_form(self, text: str) -> str:
-        base = fold(text)
-        return self.to_simplified(text) if self.script(base) == "T" else base
+        return self._forms(text)[0]
 
     def index_form(self, text: str) -> str:
+        return self._forms(text)[1]
+
+    @lru_cache(maxsize=32)  # noqa: B019 (one instance per folding, kept for good)
+    def _forms(self, text: str) -> tuple[str, str]:
+        """(segmentation form, index form) of ``text``: a field value is asked
+        for both, by its words and its bigrams, one after the other."""
         base = fold(text)
         if self.script(base) != "T":
-            return base
-        conv = self.to_simplified(text)
-        rx, tag, _ = self._tags
-        if rx is None:
-            return conv
+            return base, base
+        conv = self.to_simplified(base, folded=True)
+        tagged, tag, _ = self._tags
+        positions = tagged.positions(base)
+        if not positions:
+            return conv, conv
         out = list(conv)
-        for m in rx.finditer(base):
-            i = m.start()
+        for i in positions:
             out[i] = tag.get((base[i], conv[i]), conv[i])
-        return "".join(out)
+        return conv, "".join(out)
 
     @cached_property
     def _continuations(self) -> dict[str, list[tuple[str, str, int]]]:
@@ -300,10 +347,10 @@ class ScriptFolding(Folding):
         """
         base = fold(text)
         _, readings, flags, _, _ = self._tables
-        trad_rx, simp_rx = self._evidence
-        nt, ns = len(trad_rx.findall(base)), len(simp_rx.findall(base))
+        trad_set, simp_set = self._evidence
+        nt, ns = trad_set.count(base), simp_set.count(base)
         trad, simp = nt > ns, ns > nt
-        context = self.to_simplified(text) if not simp and len(base) > 1 else base
+        context = self.to_simplified(base, folded=True) if not simp and len(base) > 1 else base
         n = len(base)
         out: list[frozenset[str]] = []
         for i, (x, y) in enumerate(zip(base, context)):
