@@ -12,6 +12,8 @@ highlighter on the stored body):
 - ``word``: one jieba word of an article;      ``phrase``: a quoted 4-8 character span
 - ``two-words``: two words of one article;      ``filter``: a word within a date range
 - ``facets``: a word, with counts by year and month
+- ``question``: two words of an article in a question (``{a}的{b}是什么？``...), ranked as
+  a question by searchlib; the naive parser requires every token
 
 Reported: p50, p95 and mean milliseconds per kind and overall, and the
 ratio of the p95s. searchlib's totals are exact; the naive ones are whatever
@@ -37,7 +39,8 @@ from common import HANS, read_news, report
 
 import searchlib
 
-KINDS = ("word", "phrase", "two-words", "filter", "facets")
+KINDS = ("word", "phrase", "two-words", "filter", "facets", "question")
+QUESTION_FORMS = ("{a}的{b}是什么？", "{a}为什么{b}？", "{a}和{b}有什么关系", "谁在{a}{b}？")
 
 
 def make_mix(records: list[dict], n: int, seed: int) -> list[tuple[str, str, dict]]:
@@ -66,8 +69,10 @@ def make_mix(records: list[dict], n: int, seed: int) -> list[tuple[str, str, dic
         elif kind == "filter":
             year = int(rec["date"][:4])
             mix.append((kind, w1, {"date_from": f"{year - 2}-01-01", "date_to": f"{year + 2}-12-31"}))
-        else:
+        elif kind == "facets":
             mix.append((kind, w1, {"facets": ("year", "month")}))
+        else:
+            mix.append((kind, rng.choice(QUESTION_FORMS).format(a=w1, b=w2), {}))
     return mix
 
 
