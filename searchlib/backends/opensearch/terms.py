@@ -26,6 +26,9 @@ class Terms:
 
     def __init__(self, backend: OpenSearchBackend) -> None:
         self.backend = backend
+        self._frequencies: dict[str, int] = {}
+        self._after: dict[str, dict[str, int]] = {}
+        self._before: dict[str, set[str]] = {}
 
     def _count(self, query: dict[str, Any]) -> int:
         b = self.backend
@@ -43,23 +46,32 @@ class Terms:
                          "minimum_should_match": 1}}
 
     def text_frequency(self, text: str) -> int:
-        return self._count(self._text(text))
+        if text not in self._frequencies:
+            self._frequencies[text] = self._count(self._text(text))
+        return self._frequencies[text]
+
+    def _pairs(self, include: str) -> list[tuple[str, int]]:
+        """(pair, articles) of the body's pairs matching the regex ``include``."""
+        body = {"size": 0, "track_total_hits": False,
+                "aggs": {"pairs": {"terms": {"field": PAIRS, "include": include, "size": _MAX_NEXT}}}}
+        buckets = self.backend._search(body)["aggregations"]["pairs"]["buckets"]
+        return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
 
     def next_chars(self, char: str) -> dict[str, int]:
-        b = self.backend
-        include = "".join(f"\\{c}" if not c.isalnum() else c for c in char) + "."
-        body = {"size": 0, "track_total_hits": False,
-                "aggs": {"next": {"terms": {"field": PAIRS, "include": include, "size": _MAX_NEXT}}}}
-        answer = b._search(body)
-        out: dict[str, int] = {}
-        for bucket in answer["aggregations"]["next"]["buckets"]:
-            pair = str(bucket["key"])
-            if len(pair) == 2 and pair[0] == char and pair[1].isalnum():
-                out[pair[1]] = out.get(pair[1], 0) + int(bucket["doc_count"])
-        return out
+        if char not in self._after:
+            out: dict[str, int] = {}
+            for pair, n in self._pairs(_literal(char) + "."):
+                if len(pair) == 2 and pair[0] == char and pair[1].isalnum():
+                    out[pair[1]] = out.get(pair[1], 0) + n
+            self._after[char] = out
+        return self._after[char]
 
     def has_pair(self, pair: str) -> bool:
-        return self._count({"term": {GRAMS["body"]: token(pair)}}) > 0
+        if len(pair) != 2 or not pair[1].isalnum():
+            return self._count({"term": {GRAMS["body"]: token(pair)}}) > 0
+        if pair[1] not in self._before:  # one request for every pair that ends so
+            self._before[pair[1]] = {p[0] for p, _ in self._pairs("." + _literal(pair[1])) if len(p) == 2}
+        return pair[0] in self._before[pair[1]]
 
     def example(self, text: str) -> Article | None:
         b = self.backend
@@ -68,3 +80,8 @@ class Terms:
         hits = b._search(body)["hits"]["hits"]
         return from_source(hits[0]["_source"]) if hits else None
 
+
+
+def _literal(text: str) -> str:
+    """``text`` as a Lucene regular expression that matches just it."""
+    return "".join(c if c.isalnum() else "\\" + c for c in text)
