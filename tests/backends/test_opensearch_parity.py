@@ -17,7 +17,7 @@ import searchlib
 
 from .corpus import articles, queries
 
-pytestmark = pytest.mark.opensearch
+pytestmark = [pytest.mark.opensearch, pytest.mark.timeout(900)]
 FACETS = ("source", "category", "year", "month")
 
 
