@@ -213,7 +213,11 @@ class OpenSearchBackend:
             yield from_source(hit["_source"])
 
     def terms(self) -> Terms:
-        return Terms(self)
+        return Terms(self._search, self._count_query, self.folding)
+
+    def _count_query(self, query: dict[str, Any] | None) -> int:
+        body = {"query": query} if query is not None else None
+        return int(self._call(self.client.count, index=self.name, body=body)["count"])
 
     def stats(self) -> dict[str, Any]:
         info = self._call(self.client.indices.stats, index=self.name, params={"metric": "store,docs"})

@@ -7,14 +7,18 @@ characters that follow a character come from a terms aggregation over the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
+from ...analysis import Folding
 from ...models import Article
 from . import dsl
 from .documents import GRAMS, PAIRS, WORDS, from_source, token, word_token
 
-if TYPE_CHECKING:
-    from .backend import OpenSearchBackend
+#: Runs a search request body on the index; returns the answer.
+Search = Callable[[dict[str, Any]], dict[str, Any]]
+#: Counts the articles matching a query (None: all of them).
+Count = Callable[[dict[str, Any] | None], int]
 
 __all__ = ["Terms"]
 
@@ -24,24 +28,25 @@ _MAX_NEXT = 10_000
 class Terms:
     """:class:`~searchlib.backends.base.TermStats` of one OpenSearch index."""
 
-    def __init__(self, backend: OpenSearchBackend) -> None:
-        self.backend = backend
+    def __init__(self, search: Search, count: Count, folding: Folding) -> None:
+        self._search = search
+        self._counter = count
+        self.folding = folding
         self._frequencies: dict[str, int] = {}
         self._after: dict[str, dict[str, int]] = {}
         self._before: dict[str, set[str]] = {}
 
     def _count(self, query: dict[str, Any]) -> int:
-        b = self.backend
-        return int(b._call(b.client.count, index=b.name, body={"query": query})["count"])
+        return self._counter(query)
 
     def doc_count(self) -> int:
-        return self.backend.count()
+        return self._counter(None)
 
     def word_frequency(self, word: str) -> int:
         return max(self._count({"term": {f: word_token(word)}}) for f in WORDS.values())
 
     def _text(self, text: str) -> dict[str, Any]:
-        folding = self.backend.folding
+        folding = self.folding
         return {"bool": {"should": [dsl.exact(f, text, folding) for f in GRAMS.values()],
                          "minimum_should_match": 1}}
 
@@ -54,7 +59,7 @@ class Terms:
         """(pair, articles) of the body's pairs matching the regex ``include``."""
         body = {"size": 0, "track_total_hits": False,
                 "aggs": {"pairs": {"terms": {"field": PAIRS, "include": include, "size": _MAX_NEXT}}}}
-        buckets = self.backend._search(body)["aggregations"]["pairs"]["buckets"]
+        buckets = self._search(body)["aggregations"]["pairs"]["buckets"]
         return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
 
     def next_chars(self, char: str) -> dict[str, int]:
@@ -74,10 +79,9 @@ class Terms:
         return pair[0] in self._before[pair[1]]
 
     def example(self, text: str) -> Article | None:
-        b = self.backend
-        body = {"query": {"bool": {"filter": [dsl.exact(GRAMS["body"], text, b.folding)]}},
+        body = {"query": {"bool": {"filter": [dsl.exact(GRAMS["body"], text, self.folding)]}},
                 "size": 1, "sort": [{"id": "asc"}], "_source": ["id", "stored"], "track_total_hits": False}
-        hits = b._search(body)["hits"]["hits"]
+        hits = self._search(body)["hits"]["hits"]
         return from_source(hits[0]["_source"]) if hits else None
 
 
