@@ -220,12 +220,13 @@ class OpenSearchBackend:
         return int(self._call(self.client.count, index=self.name, body=body)["count"])
 
     def stats(self) -> dict[str, Any]:
-        info = self._call(self.client.indices.stats, index=self.name, params={"metric": "store,docs"})
+        info = self._call(self.client.indices.stats, index=self.name, params={"metric": "store,docs,segments"})
         concrete = next(iter(info["indices"]))
         health = self._call(self.client.cluster.health)
         shards = self._call(self.client.cat.shards, index=concrete, params={"format": "json"})
-        return {"engine": "opensearch", "index": concrete,
-                "bytes": int(info["indices"][concrete]["primaries"]["store"]["size_in_bytes"]),
+        primaries = info["indices"][concrete]["primaries"]
+        return {"engine": "opensearch", "index": concrete, "bytes": int(primaries["store"]["size_in_bytes"]),
+                "segments": int(primaries["segments"]["count"]),
                 "shards": len({s["shard"] for s in shards}), "copies": len(shards),
                 "nodes": int(health["number_of_nodes"]), "health": health["status"]}
 

@@ -3,7 +3,7 @@
 ``opensearch://host:port/news`` (plain HTTP), ``opensearchs://...`` (HTTPS),
 several nodes as ``opensearch://h1:9200,h2:9200/news``, a login as
 ``opensearch://user:password@host:9200/news``, and options as a query string
-(``?verify_certs=false&ca_certs=/path/ca.pem&timeout=30&shards=1&replicas=2``).
+(``?verify_certs=false&ca_certs=/path/ca.pem&timeout=30&shards=1&replicas=2&compress=true``).
 A :class:`Cluster` says the same in Python, and can carry a ready client.
 The ``opensearch-py`` client is imported only when a cluster is reached.
 """
@@ -50,6 +50,7 @@ class Cluster:
     timeout: float = 30.0
     shards: int = 1
     replicas: int | None = None
+    compress: bool = False
 
     @property
     def location(self) -> str:
@@ -71,7 +72,7 @@ class Cluster:
                              "pip install 'searchlib[opensearch]'") from None
         return OpenSearch(hosts=list(self.hosts), http_auth=self.auth, verify_certs=self.verify_certs,
                           ca_certs=self.ca_certs, ssl_show_warn=self.verify_certs, timeout=self.timeout,
-                          max_retries=2, retry_on_timeout=True, http_compress=True)
+                          max_retries=2, retry_on_timeout=True, http_compress=self.compress)
 
 
 def is_location(where: object) -> bool:
@@ -99,7 +100,7 @@ def parse_location(url: str) -> Cluster:
     if not hosts:
         raise UsageError(f"{url!r} names no host: write opensearch://host:9200/{index}")
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    known = {"verify_certs", "ca_certs", "timeout", "shards", "replicas"}
+    known = {"verify_certs", "ca_certs", "timeout", "shards", "replicas", "compress"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise UsageError(f"unknown option {unknown[0]!r} in {url!r}; options: {', '.join(sorted(known))}")
@@ -108,7 +109,8 @@ def parse_location(url: str) -> Cluster:
                        verify_certs=options.get("verify_certs", "true").lower() not in ("0", "false", "no"),
                        ca_certs=options.get("ca_certs"), timeout=float(options.get("timeout", 30)),
                        shards=int(options.get("shards", 1)),
-                       replicas=int(options["replicas"]) if "replicas" in options else None)
+                       replicas=int(options["replicas"]) if "replicas" in options else None,
+                       compress=options.get("compress", "false").lower() in ("1", "true", "yes"))
     except ValueError as exc:
         raise UsageError(f"bad option in {url!r}: {exc}") from None
 
