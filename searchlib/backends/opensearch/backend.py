@@ -41,6 +41,8 @@ _STREAM_PAGE = 500
 _KEEP_ALIVE = "2m"
 _FACET_FIELDS = {"source": "source_raw", "category": "category_raw", "year": "year", "month": "month"}
 _SOURCE = ["id", "stored"]
+#: Facet values counted in the search request itself (more are read page by page).
+FACET_VALUES = 10_000
 
 
 def _profile_record(profile: SegmenterProfile) -> dict[str, Any]:
@@ -143,7 +145,7 @@ class OpenSearchBackend:
         body: dict[str, Any] = {"query": query, "track_total_hits": True, "track_scores": True,
                                 "sort": dsl.sort_clause(sort), "_source": _SOURCE}
         if facets:
-            body["aggs"] = {name: {"terms": {"field": _FACET_FIELDS[name], "size": WINDOW}}
+            body["aggs"] = {name: {"terms": {"field": _FACET_FIELDS[name], "size": FACET_VALUES}}
                             for name in facets}
         if stop <= WINDOW:
             answer = self._search({**body, "from": start, "size": size})
@@ -152,7 +154,11 @@ class OpenSearchBackend:
             answer = self._search({**body, "size": 0})
             hits = self._deep(query, sort, start, stop)
         total = int(answer["hits"]["total"]["value"])
-        counts = {name: self._facet(answer["aggregations"][name]["buckets"]) for name in facets}
+        counts = {}
+        for name in facets:
+            agg = answer["aggregations"][name]
+            buckets = agg["buckets"] if not agg.get("sum_other_doc_count") else self._all_values(query, name)
+            counts[name] = self._facet(buckets)
         best = answer["hits"].get("max_score") or 0.0
         if not hits and total and not best:
             top = self._search({"query": query, "size": 1, "_source": False, "track_total_hits": False})
@@ -160,6 +166,22 @@ class OpenSearchBackend:
         return Found(total=total, hits=[(from_source(h["_source"]), float(h.get("_score") or 0.0))
                                         for h in hits],
                      facets=counts, max_score=float(best))
+
+    def _all_values(self, query: dict[str, Any], name: str) -> list[dict[str, Any]]:
+        """Every value of facet ``name`` over the matches of ``query`` (a composite aggregation, paged)."""
+        out: list[dict[str, Any]] = []
+        after: dict[str, Any] | None = None
+        while True:
+            composite: dict[str, Any] = {"size": FACET_VALUES,
+                                         "sources": [{"v": {"terms": {"field": _FACET_FIELDS[name]}}}]}
+            if after is not None:
+                composite["after"] = after
+            agg = self._search({"query": query, "size": 0, "track_total_hits": False,
+                                "aggs": {"all": {"composite": composite}}})["aggregations"]["all"]
+            out += [{"key": b["key"]["v"], "doc_count": b["doc_count"]} for b in agg["buckets"]]
+            after = agg.get("after_key")
+            if not agg["buckets"] or after is None:
+                return out
 
     def _facet(self, buckets: list[dict[str, Any]]) -> dict[str, int]:
         """Counts per value; values that fold alike are one, shown as their most frequent spelling."""
