@@ -69,6 +69,9 @@ class OpenSearchBackend:
         self.profile: SegmenterProfile = _profile_of(meta.get("profile"))
         self.folding: Folding = folding_for(meta.get("folding"))
         self._owns_client = owns_client
+        #: the writer of an ingest into an index that was empty when it began: what
+        #: it submitted is all there is (the write lock keeps other writers out)
+        self._fresh: BulkWriter | None = None
 
     # ------------------------------------------------------------ opening
 
@@ -113,12 +116,24 @@ class OpenSearchBackend:
         return [hit["_id"] for hit in self._scan(dsl.EVERYTHING, [{"id": "asc"}], source=False)]
 
     def get(self, article_id: str) -> Article | None:
+        fresh = self._fresh
+        if fresh is not None and article_id not in fresh.ids:
+            return None  # saves an ingest into a new index one request per article
         found = self._call(self.client.get, index=self.name, id=article_id,
                            params={"ignore": 404, "_source_includes": "id,stored"})
         return from_source(found["_source"]) if found.get("found") else None
 
     def holders(self, digest: str) -> list[str]:
-        return [hit["_id"] for hit in self._scan({"term": {"digest": digest}}, [{"id": "asc"}], source=False)]
+        fresh = self._fresh
+        if fresh is not None and digest not in fresh.digests:
+            return []
+        query: dict[str, Any] = {"term": {"digest": digest}}
+        order: list[Any] = [{"id": "asc"}]
+        answer = self._search({"query": query, "size": 1000, "_source": False, "track_total_hits": True,
+                               "sort": order})
+        if answer["hits"]["total"]["value"] > 1000:  # many copies of one text: read them all
+            return [hit["_id"] for hit in self._scan(query, order, source=False)]
+        return [hit["_id"] for hit in answer["hits"]["hits"]]
 
     def search(self, plan: Plan, *, sort: str, start: int, stop: int,
                facets: Sequence[str] = ()) -> Found:
@@ -258,7 +273,15 @@ class OpenSearchBackend:
         return write_lock(self.client, self.cluster.index, self.location, self.lock_timeout)
 
     def chunk_writer(self, workers: int) -> BulkWriter:
-        return BulkWriter(self.client, self.name, self.location, self.profile, self.folding)
+        writer = BulkWriter(self.client, self.name, self.location, self.profile, self.folding,
+                            on_close=self._end_fresh)
+        writer.refresh()  # what an interrupted ingest left unrefreshed counts too
+        if self.count() == 0:
+            self._fresh = writer
+        return writer
+
+    def _end_fresh(self) -> None:
+        self._fresh = None
 
     def delete(self, article_id: str) -> bool:
         answer = self._call(self.client.delete, index=self.name, id=article_id,

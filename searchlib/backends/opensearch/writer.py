@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -82,7 +83,7 @@ class BulkWriter:
     """
 
     def __init__(self, client: Any, index: str, location: str, profile: SegmenterProfile,
-                 folding: Folding) -> None:
+                 folding: Folding, on_close: Callable[[], None] | None = None) -> None:
         self.client = client
         self.index = index
         self.location = location
@@ -91,9 +92,15 @@ class BulkWriter:
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="searchlib-bulk")
         self._inflight: deque[Future[None]] = deque()
         self.written = 0
+        #: ids and content digests of every article submitted
+        self.ids: set[str] = set()
+        self.digests: set[str] = set()
+        self._on_close = on_close
 
     def submit(self, chunk: Chunk, replaced: list[str], last: bool) -> None:
         docs = [to_document(article, self.profile, self.folding, digest) for article, digest in chunk]
+        self.ids.update(article.id for article, _ in chunk)
+        self.digests.update(digest for _, digest in chunk)
         for i in range(0, len(docs), BATCH):
             self._inflight.append(self._sender.submit(bulk, self.client, self.index, docs[i:i + BATCH],
                                                       self.location))
@@ -121,3 +128,6 @@ class BulkWriter:
                 f.cancel()
         self._sender.shutdown(wait=True)
         self._inflight.clear()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
