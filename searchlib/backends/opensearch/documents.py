@@ -107,13 +107,7 @@ def to_document(article: Article, profile: SegmenterProfile, folding: Folding,
         "title_w": _words(article.title, profile, folding),
         "body_w": _words(article.body, profile, folding),
         "title_ng": title_ng, "body_ng": body_ng, PAIRS: pairs,
-        "stored": {
-            "title": article.title, "body": article.body,
-            "date": article.date.isoformat() if article.date else None,
-            "source": article.source, "author": article.author, "editor": article.editor,
-            "url": article.url, "category": article.category, "tags": list(article.tags),
-            "contributors": list(article.contributors),
-        },
+        "stored": article.to_dict(),
     }
     if article.date:
         doc["date"] = date_key(article.date)
@@ -134,8 +128,4 @@ def to_document(article: Article, profile: SegmenterProfile, folding: Folding,
 
 def from_source(source: dict[str, Any]) -> Article:
     """Rebuild the Article from a document's ``_source``."""
-    s = source["stored"]
-    return Article(id=source["id"], title=s.get("title", ""), body=s["body"], date=s.get("date"),
-                   source=s.get("source"), author=s.get("author"), editor=s.get("editor"),
-                   url=s.get("url"), category=s.get("category"), tags=tuple(s.get("tags") or ()),
-                   contributors=tuple(s.get("contributors") or ()))
+    return Article(**source["stored"])
