@@ -15,6 +15,7 @@ from .analysis import contains, fold
 from .errors import (
                      AnalysisMismatchWarning,
                      ArticleNotFoundError,
+                     ClusterError,
                      DictionaryError,
                      IndexCorruptError,
                      IndexExistsError,
@@ -36,5 +37,5 @@ __all__ = [
     "fold", "contains",
     "SearchlibError", "QuerySyntaxError", "IndexNotFoundError", "IndexExistsError",
     "IndexLockedError", "IndexCorruptError", "ArticleNotFoundError", "InvalidArticleError",
-    "IngestError", "DictionaryError", "UsageError", "AnalysisMismatchWarning",
+    "IngestError", "DictionaryError", "UsageError", "ClusterError", "AnalysisMismatchWarning",
 ]

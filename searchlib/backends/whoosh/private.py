@@ -99,17 +99,23 @@ def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list
         ids, weights, values = info.inlined_postings()
         n = len(ids)
         return list(ids), list(weights or [1.0] * n), list(values or [b""] * n)
-    m = reader._terms.matcher(field, btext, reader.schema[field].format)  # a W3LeafMatcher
+    fmt = reader.schema[field].format
+    m = reader._terms.matcher(field, btext, fmt)  # a W3LeafMatcher
+    # only position formats carry values worth reading (Whoosh's Frequency
+    # blocks of ID and KEYWORD fields hold none its reader can decode)
+    with_values = fmt.supports("positions")
     ids_out: list[int] = []
     weights_out: list[Any] = []
     values_out: list[bytes] = []
     while m.is_active():
         m._read_ids()
         m._read_weights()
-        m._read_values()
         ids_out.extend(m._ids)
         weights_out.extend(m._weights)
-        values_out.extend(m._values if m._values is not None else [b""] * len(m._ids))
+        if with_values:
+            m._read_values()
+        values = m._values if with_values and m._values is not None else None
+        values_out.extend(values if values is not None else [b""] * len(m._ids))
         m._next_block()
     return ids_out, weights_out, values_out
 
