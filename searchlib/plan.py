@@ -89,19 +89,20 @@ class Plan:
 
 
 def is_question(query: Query, profile: SegmenterProfile, folding: Folding = SCRIPT) -> bool:
-    """Whether a plain query reads as a question or a sentence.
+    """Whether a query of words (and quotes) reads as a question or a sentence.
 
-    The rule: it holds a question word or particle (什么, 哪, 谁, 如何, 为什么,
-    吗, 呢, 多少... :data:`searchlib.analysis.stopwords.QUESTION_WORDS`) or a mark
-    that ends or splits a sentence (？！。，；). Anything explicit (operators,
-    quotes, fields) is never a question.
+    The rule: outside its quotes, it holds a question word or particle (什么,
+    哪, 谁, 如何, 为什么, 吗, 呢, 多少... :data:`searchlib.analysis.stopwords.QUESTION_WORDS`)
+    or a mark that ends or splits a sentence (？！。，；). A query with operators
+    or fields is never a question; quotes and brackets inside a question
+    (``为什么它被称为“卫理公会”？``) mark terms and asides of it.
     """
-    if not query.plain:
+    if not query.prose:
         return False
-    if any(ch in SENTENCE_MARKS for ch in fold(query.text)):
+    free = [t.text for t in texts(query.node) if not t.quoted]
+    if any(ch in SENTENCE_MARKS for text in free for ch in fold(text)):
         return True
-    return any(w in QUESTION_WORDS for t in texts(query.node)
-               for w, _, _ in word_spans(t.text, profile, folding))
+    return any(w in QUESTION_WORDS for text in free for w, _, _ in word_spans(text, profile, folding))
 
 
 def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile,
@@ -114,10 +115,13 @@ def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile
     node = query.node
     words = {t: tuple(w for w, _, _ in word_spans(t.text, profile, folding)) for t in texts(node)}
     question = None
-    if query.plain:
+    if query.prose:
         question = question_of([t.text for t in texts(node)], profile, folding)
+    ask = question is not None and is_question(query, profile, folding)
+    if not (query.plain or ask):
+        question = None  # quoted keywords are exact: no fallback
     return Plan(node=node, filters=tuple(filters), words=words, question=question,
-                ask=question is not None and is_question(query, profile, folding), folding=folding)
+                ask=ask, folding=folding)
 
 
 def question_of(phrases: Sequence[str], profile: SegmenterProfile,

@@ -158,6 +158,9 @@ class _Parser:
         self.depth = 0
         #: free text only: no operator, parenthesis, quote or field
         self.plain = all(t.kind == "word" for t in self.toks)
+        #: free text, quotes and parentheses only (a sentence may quote a name
+        #: or add an aside in brackets; with no operator they only group)
+        self.prose = all(t.kind in ("word", "phrase", "(", ")") for t in self.toks)
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -304,11 +307,14 @@ class Query:
 
     A plain query (words only: no operator, parenthesis, quote or field) may
     fall back to partial matches; anything explicit is matched exactly.
+    ``prose``: words, quoted phrases and parentheses only
+    (``为什么它被称为“卫理公会”？`` may still read as a question).
     """
 
     text: str
     node: Node
     plain: bool
+    prose: bool = False
 
 
 def parse_query(q: str) -> Query:
@@ -325,7 +331,7 @@ def parse_query(q: str) -> Query:
         raise QuerySyntaxError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}",
                                q[:50] + "...", MAX_QUERY_CHARS)
     parser = _Parser(q)
-    return Query(q, parser.parse(), parser.plain)
+    return Query(q, parser.parse(), parser.plain, parser.prose)
 
 
 def parse(q: str) -> Node:

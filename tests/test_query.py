@@ -101,6 +101,9 @@ def test_questions_rank_by_their_topical_words_and_explicit_queries_stay_exact(h
     ("赵鹏的职业是什么？", True), ("环氧氯丙烷有什么用途", True), ("两岸关系如何发展", True),
     ("总统出访了吗", True), ("台湾经济，两岸关系", True), ("援疆干部", False), ("经济 发展", False),
     ('"什么"', False), ("title:什么", False), ("什么 OR 哪里", False),
+    ("为什么学生小组被称为“卫理公会”？", True), ("阿波罗太空服包含什么内衣（如果有的话）?", True),
+    ('"国家安全" "两岸关系"', False), ('"，国家安全。"', False), ("(台风) 上海", False),
+    ("总统 -经济 是什么", False),
 ])
 def test_the_question_rule(hans_index, query, question):
     from searchlib.plan import is_question
@@ -177,3 +180,11 @@ def test_a_tag_held_by_many_articles_is_searchable(tmp_path):
         assert {a.id for a in ix.iter_search("tags:两岸")} == tagged
         both = {a["id"] for a in arts if a["tags"] and ("两岸" in a["title"] or "两岸" in a["body"])}
         assert {a.id for a in ix.iter_search("两岸 tags:两岸")} == both and both
+
+
+def test_a_question_that_quotes_a_name_ranks_like_a_question(hans_index):
+    res = hans_index.search("为什么“援疆干部”要去冥王星？")
+    plain = hans_index.search("为什么援疆干部要去冥王星？")
+    assert res.total == plain.total > 0 and not res.relaxed
+    assert [h.id for h in res.hits[:3]] == [h.id for h in plain.hits[:3]]
+    assert hans_index.search('"援疆干部" "冥王星"').total == 0   # quoted keywords stay exact
