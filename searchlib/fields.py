@@ -6,7 +6,9 @@ in ``backends/whoosh/schema.py``, the OpenSearch mapping in ``backends/opensearc
 
 from __future__ import annotations
 
-__all__ = ["TEXT_FIELDS", "FILTER_FIELDS", "FACET_FIELDS"]
+import datetime as dt
+
+__all__ = ["TEXT_FIELDS", "FILTER_FIELDS", "FACET_FIELDS", "year_month"]
 
 #: Searchable text: found as exact text (any substring) and ranked as words.
 TEXT_FIELDS = ("title", "body")
@@ -14,3 +16,9 @@ TEXT_FIELDS = ("title", "body")
 FILTER_FIELDS = ("source", "author", "editor", "category", "tags", "id")
 #: Fields that can be counted as facets.
 FACET_FIELDS = ("source", "category", "year", "month")
+
+
+def year_month(date: dt.date) -> tuple[str, str]:
+    """The ``year`` and ``month`` facet values of a date (``"2017"``, ``"2017-02"``),
+    the same in every backend."""
+    return f"{date.year:04d}", f"{date.year:04d}-{date.month:02d}"

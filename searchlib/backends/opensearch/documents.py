@@ -18,6 +18,7 @@ from typing import Any
 
 from ...analysis import Folding, SegmenterProfile
 from ...analysis.tokens import END, bigrams, word_spans
+from ...fields import year_month
 from ...ingest.identity import content_digest
 from ...models import Article
 
@@ -111,8 +112,7 @@ def to_document(article: Article, profile: SegmenterProfile, folding: Folding,
     }
     if article.date:
         doc["date"] = date_key(article.date)
-        doc["year"] = f"{article.date.year:04d}"
-        doc["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
+        doc["year"], doc["month"] = year_month(article.date)
     for name in ("source", "category", "author", "editor"):
         value = getattr(article, name)
         if value:

@@ -15,6 +15,7 @@ from whoosh import fields
 from whoosh.analysis import Filter, IDTokenizer, RegexTokenizer, StripFilter
 
 from ...analysis import SCRIPT, Folding, SegmenterProfile, folding_for
+from ...fields import year_month
 from ...ingest.identity import content_digest
 from ...models import Article
 from .formats import CompactPositions
@@ -107,8 +108,7 @@ def to_document(article: Article, digest: str | None = None) -> dict[str, Any]:
     }
     if article.date:
         doc["date"] = _as_datetime(article.date)
-        doc["year"] = f"{article.date.year:04d}"
-        doc["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
+        doc["year"], doc["month"] = year_month(article.date)
     for name in ("source", "category", "author", "editor"):
         value = getattr(article, name)
         if value:
