@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from ..analysis import SegmenterProfile
 from ..errors import IndexNotFoundError
@@ -31,21 +32,21 @@ def open_backend(where: str | os.PathLike[str] | Cluster | None, create: bool, p
         from .opensearch.backend import OpenSearchBackend
 
         cluster = where if isinstance(where, Cluster) else parse_location(str(where))
-        try:
-            return OpenSearchBackend.open(cluster, lock_timeout), False
-        except IndexNotFoundError:
-            if not create:
-                raise
-        return OpenSearchBackend.create(cluster, profile, lock_timeout), True
+        return _open_or_create(OpenSearchBackend, cluster, create, profile, lock_timeout)
 
     from .whoosh.backend import WhooshBackend
 
     if where is None or str(where) == ":memory:":
         return WhooshBackend.create(None, profile, lock_timeout), True
-    folder = str(where)
+    return _open_or_create(WhooshBackend, str(where), create, profile, lock_timeout)
+
+
+def _open_or_create(kind: Any, where: Any, create: bool, profile: SegmenterProfile,
+                    lock_timeout: float) -> tuple[Backend, bool]:
+    """``kind.open(where)``, else (``create``) ``kind.create(where)``."""
     try:
-        return WhooshBackend.open(folder, lock_timeout), False
+        return kind.open(where, lock_timeout), False
     except IndexNotFoundError:
         if not create:
             raise
-    return WhooshBackend.create(folder, profile, lock_timeout), True
+    return kind.create(where, profile, lock_timeout), True
