@@ -20,6 +20,7 @@ from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .backends import open_backend
 from .backends.base import SORTS, Backend, Found
+from .complete import Surfaces, check_prefix, complete
 from .dates import parse_date
 from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
 from .fields import FACET_FIELDS
@@ -28,6 +29,7 @@ from .ingest import Record, iter_records, records_from_objects
 from .ingest.identity import Identity, fingerprint
 from .ingest.session import IngestSession, ProgressFn
 from .models import Article, Hit, IngestReport, SearchResults, normalize_id, scrub
+from .pinyin import PinyinCache, Readings, read_pinyin
 from .plan import Patterns, Plan, plan_related, plan_search
 from .query import All, DateSpan, Match, Node, Query, parse_query, positive_texts
 from .ranking import RELATED_TERMS
@@ -103,6 +105,8 @@ class NewsIndex:
     def __init__(self, backend: Backend, created: bool = False) -> None:
         self.backend = backend
         self._write_lock = threading.Lock()
+        self._surfaces = Surfaces()
+        self._pinyin = PinyinCache()
         self._check_meta()
         if created:
             with self._writing():  # records what builds the new index
@@ -332,7 +336,7 @@ class NewsIndex:
             UsageError: an option has a bad value.
         """
         names = _check_options(limit, page, sort, facets)
-        query = parse_query(scrub(q) if isinstance(q, str) else q)
+        query, readings = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
         found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
@@ -343,7 +347,7 @@ class NewsIndex:
                       if _wants_suggestion(query, found.total, found.relaxed) else None)
         return SearchResults(query=query.text, total=found.total, hits=hits, page=page,
                              limit=limit, facets=found.facets, suggestion=suggestion,
-                             relaxed=found.relaxed)
+                             relaxed=found.relaxed, pinyin=readings)
 
     def iter_search(self, q: str, *, sort: str = "relevance", date_from: Any = None,
                     date_to: Any = None, source: str | None = None,
@@ -360,10 +364,33 @@ class NewsIndex:
             UsageError: an option has a bad value.
         """
         _check_options(1, 1, sort, ())
-        query = parse_query(scrub(q))
+        query, _ = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
         return self.backend.iter_matches(plan, sort=sort)
+
+    def _parse(self, q: str) -> tuple[Query, Readings]:
+        """The query, with its pinyin terms read as Han words (:mod:`searchlib.pinyin`)."""
+        terms = self.backend.terms()
+        return read_pinyin(parse_query(scrub(q) if isinstance(q, str) else q), terms, self._pinyin,
+                           lambda words: self._surfaces.get(terms, words, self.backend.folding))
+
+    def complete(self, prefix: str, n: int = 10) -> list[str]:
+        """Likely completions of the last term of ``prefix``, best first: the
+        index's words that start with it (folded: ``總統`` completes as ``总统``
+        does), by how many articles hold them (titles count more), each as
+        the articles write it, after the text before that term as typed.
+        See :mod:`searchlib.complete`.
+
+        Returns:
+            Up to ``n`` strings; none for an empty prefix or one ending in a space.
+
+        Raises:
+            UsageError: the prefix is not a string or is over 100 characters;
+                ``n`` is not a whole number from 1 to 100.
+        """
+        check_prefix(prefix, n)
+        return complete(self.backend.terms(), scrub(prefix), n, self.backend.folding, self._surfaces)
 
     def keywords(self, article_id: str, n: int = 10) -> list[str]:
         """The article's key terms, best first, as the article writes them.

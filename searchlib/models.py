@@ -295,6 +295,8 @@ class SearchResults:
         suggestion: a corrected query when the query found little, or None.
         relaxed: True when no article matched every term and the results are
             the best partial matches instead.
+        pinyin: each term read as pinyin -> the Han words it was searched as,
+            as articles write them (``{"xjp": ("習近平",)}``); empty when none was.
     """
 
     query: str
@@ -305,6 +307,7 @@ class SearchResults:
     facets: dict[str, dict[str, int]] = attrs.Factory(dict)
     suggestion: str | None = None
     relaxed: bool = False
+    pinyin: dict[str, tuple[str, ...]] = attrs.Factory(dict)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -339,6 +342,7 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "page": self.page,
                 "limit": self.limit, "pages": self.pages, "relaxed": self.relaxed,
                 "suggestion": self.suggestion,
+                "pinyin": {term: list(words) for term, words in self.pinyin.items()},
                 "facets": {name: [{"value": v, "count": n} for v, n in counts.items()]
                            for name, counts in self.facets.items()},
                 "hits": [h.to_dict() for h in self.hits]}

@@ -6,6 +6,7 @@ The language::
     "援疆工作总结座谈会"        a quoted phrase matches that exact text
     北京 OR 上海, NOT 台风, -台风, +台风, ( ... )
     title:援疆  source:新华社  author:...  editor:...  category:...  tags:...  id:...
+    pinyin:xjp  xijinping     Latin letters read as pinyin (explicitly, or when found nowhere as text)
     date:2017-01-01..2017-03-31   date:2017-02   date:2017..   date:..2016-12-31
 
 Operators are upper case: ``and``, ``or`` and ``not`` are words. Typed with a
@@ -36,8 +37,9 @@ __all__ = ["parse", "parse_query", "Query", "Node", "Text", "Match", "DateSpan",
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 32
-#: Fields a ``field:`` prefix may name.
-KNOWN_FIELDS = (*TEXT_FIELDS, "date", *FILTER_FIELDS)
+#: Fields a ``field:`` prefix may name (``pinyin:`` reads its value as pinyin:
+#: :mod:`searchlib.pinyin`).
+KNOWN_FIELDS = (*TEXT_FIELDS, "date", *FILTER_FIELDS, "pinyin")
 
 # ---------------------------------------------------------------- the syntax tree
 

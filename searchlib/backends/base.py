@@ -14,7 +14,7 @@ any backend must do and runs on each.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -71,6 +71,20 @@ class TermStats(Protocol):
 
     def example(self, text: str) -> Article | None:
         """An article holding ``text`` (to show a correction as articles write it)."""
+
+    def iter_words(self, prefix: str = "") -> Iterator[tuple[str, int, int]]:
+        """Every word the index holds that starts with ``prefix`` (folded), as
+        ``(word, articles with it in a title, articles with it in a body)``, in
+        no set order. Words are the index's own (folded) words; marks and
+        symbols are not words here. Counts are exact (deleted articles never count)."""
+
+    def word_examples(self, words: Sequence[str], k: int) -> dict[str, list[tuple[str, str]]]:
+        """``(title, body)`` of up to ``k`` articles holding each (folded) word as a
+        word, in the title or the body (to show a word as articles write it)."""
+
+    def state(self) -> Hashable:
+        """A value that changes whenever the index's text does (a commit, a
+        delete): what caches of these statistics are keyed on."""
 
 
 class Backend(Protocol):

@@ -22,12 +22,12 @@ from typing import Any
 from ...analysis import Folding, SegmenterProfile, folding_for
 from ...analysis.folding import SCRIPT
 from ...backends.base import Found
-from ...errors import IndexNotFoundError, UsageError
+from ...errors import ClusterError, IndexNotFoundError, UsageError
 from ...models import Article, IngestReport
 from ...plan import Plan
 from . import dsl
 from .cluster import Cluster, call
-from .documents import from_source, index_body
+from .documents import VOCAB_MAPPING, from_source, index_body
 from .lock import write_lock
 from .terms import Terms
 from .writer import BulkWriter
@@ -84,6 +84,7 @@ class OpenSearchBackend:
             if cluster.client is None:
                 client.close()
             raise IndexNotFoundError(cluster.location, "open it with create=True to create it")
+        _add_vocabulary(client, cluster.index, cluster.location)
         return cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
 
     @classmethod
@@ -250,7 +251,17 @@ class OpenSearchBackend:
             yield from_source(hit["_source"])
 
     def terms(self) -> Terms:
-        return Terms(self._search, self._count_query, self.folding)
+        return Terms(self._search, self._count_query, self.folding, self._msearch)
+
+    def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{}, body]
+        answer = self._call(self.client.msearch, index=self.name, body=lines)
+        for one in answer["responses"]:
+            if "error" in one:
+                raise ClusterError(self.location, str(one["error"]))
+        return list(answer["responses"])
 
     def _count_query(self, query: dict[str, Any] | None) -> int:
         body = {"query": query} if query is not None else None
@@ -342,6 +353,15 @@ def _new_index(client: Any, cluster: Cluster, profile: SegmenterProfile, folding
     call(cluster.location, client.indices.create, index=name, body=body,
          params={"wait_for_active_shards": "1"})
     return name
+
+
+def _add_vocabulary(client: Any, name: str, location: str) -> None:
+    """Give an index made before completion its vocabulary fields (articles
+    written since fill them; a rebuild fills them for all)."""
+    found = call(location, client.indices.get_mapping, index=name)
+    properties = next(iter(found.values()))["mappings"].get("properties", {})
+    if not all(f in properties for f in VOCAB_MAPPING):
+        call(location, client.indices.put_mapping, index=name, body={"properties": VOCAB_MAPPING})
 
 
 def _read_mapping_meta(client: Any, name: str, location: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ kept in ``_source`` under ``stored`` (the analysed fields are left out of it).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ...analysis import Folding, SegmenterProfile
@@ -23,7 +24,7 @@ from ...ingest.identity import content_digest
 from ...models import Article
 
 __all__ = ["token", "word_token", "index_body", "to_document", "from_source", "date_key", "WORDS", "GRAMS",
-           "PAIRS", "MAX_WORD"]
+           "PAIRS", "VOCAB", "VOCAB_MAPPING", "MAX_WORD"]
 
 #: Each searchable text field -> its field of words and its field of bigrams.
 WORDS = {"title": "title_w", "body": "body_w"}
@@ -31,10 +32,15 @@ GRAMS = {"title": "title_ng", "body": "body_ng"}
 #: Distinct bigrams of the body that end in a letter or digit (a keyword field
 #: with doc values: the "which character follows" statistics of suggestions).
 PAIRS = "body_pairs"
+#: Each searchable text field -> a keyword field of its distinct words (no marks):
+#: the vocabulary that completion and pinyin read (terms aggregations).
+VOCAB = {"title": "title_vocab", "body": "body_vocab"}
+VOCAB_MAPPING = {f: {"type": "keyword", "index": False, "doc_values": True} for f in VOCAB.values()}
 #: Words longer than this are cut (Lucene's whitespace tokenizer splits tokens
 #: of more than 255 UTF-16 units, which would shift positions).
 MAX_WORD = 100
 
+_WORDLIKE = re.compile(r"[^\W_]")
 #: Characters Java's ``Character.isWhitespace`` is true for (Lucene splits on them).
 _JAVA_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680" + "".join(map(chr, range(0x2000, 0x2007))) + \
     "\u2008\u2009\u200a\u2028\u2029\u205f\u3000"
@@ -73,11 +79,12 @@ def index_body(shards: int, replicas: int, meta: dict[str, Any]) -> dict[str, An
         "mappings": {
             "dynamic": "strict",
             "_meta": meta,
-            "_source": {"excludes": [*WORDS.values(), *GRAMS.values(), PAIRS]},
+            "_source": {"excludes": [*WORDS.values(), *GRAMS.values(), PAIRS, *VOCAB.values()]},
             "properties": {
                 "id": keyword, "digest": keyword,
                 **{f: text for f in (*WORDS.values(), *GRAMS.values())},
                 PAIRS: {"type": "keyword", "index": False, "doc_values": True},
+                **VOCAB_MAPPING,
                 "date": {"type": "long"}, "year": keyword, "month": keyword,
                 **{f: keyword for f in ("source", "category", "author", "editor", "tags")},
                 "source_raw": keyword, "category_raw": keyword,
@@ -87,8 +94,10 @@ def index_body(shards: int, replicas: int, meta: dict[str, Any]) -> dict[str, An
     }
 
 
-def _words(text: str, profile: SegmenterProfile, folding: Folding) -> str:
-    return " ".join(word_token(w) for w, _, _ in word_spans(text, profile, folding))
+def _words(text: str, profile: SegmenterProfile, folding: Folding) -> tuple[str, list[str]]:
+    words = [w for w, _, _ in word_spans(text, profile, folding)]
+    return (" ".join(map(word_token, words)),
+            sorted({w[:MAX_WORD] for w in words if _WORDLIKE.search(w)}))
 
 
 def _grams(text: str, folding: Folding) -> tuple[str, list[str]]:
@@ -101,12 +110,14 @@ def to_document(article: Article, profile: SegmenterProfile, folding: Folding,
                 digest: str | None = None) -> dict[str, Any]:
     """The OpenSearch document for ``article`` (its ``_id`` is the article id)."""
     title_ng, _ = _grams(article.title, folding)
+    title_w, title_vocab = _words(article.title, profile, folding)
+    body_w, body_vocab = _words(article.body, profile, folding)
     body_ng, pairs = _grams(article.body, folding)
     doc: dict[str, Any] = {
         "id": article.id,
         "digest": digest or content_digest(article),
-        "title_w": _words(article.title, profile, folding),
-        "body_w": _words(article.body, profile, folding),
+        "title_w": title_w, "body_w": body_w,
+        VOCAB["title"]: title_vocab, VOCAB["body"]: body_vocab,
         "title_ng": title_ng, "body_ng": body_ng, PAIRS: pairs,
         "stored": article.to_dict(),
     }

@@ -7,29 +7,36 @@ characters that follow a character come from a terms aggregation over the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 
 from ...analysis import Folding
 from ...models import Article
 from . import dsl
-from .documents import GRAMS, PAIRS, WORDS, from_source, token, word_token
+from .documents import GRAMS, PAIRS, VOCAB, WORDS, from_source, token, word_token
 
 #: Runs a search request body on the index; returns the answer.
 Search = Callable[[dict[str, Any]], dict[str, Any]]
 #: Counts the articles matching a query (None: all of them).
 Count = Callable[[dict[str, Any] | None], int]
+#: Runs several search request bodies at once; returns their answers in order.
+MultiSearch = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 __all__ = ["Terms"]
 
 _MAX_NEXT = 10_000
+#: Words a prefix's terms aggregation returns at most (past it, the vocabulary is paged).
+_MAX_PREFIX_WORDS = 30_000
+_PAGE = 10_000
 
 
 class Terms:
     """:class:`~searchlib.backends.base.TermStats` of one OpenSearch index."""
 
-    def __init__(self, search: Search, count: Count, folding: Folding) -> None:
+    def __init__(self, search: Search, count: Count, folding: Folding,
+                 msearch: MultiSearch | None = None) -> None:
         self._search = search
+        self._msearch = msearch or (lambda bodies: [search(b) for b in bodies])
         self._counter = count
         self.folding = folding
         self._frequencies: dict[str, int] = {}
@@ -84,6 +91,56 @@ class Terms:
         hits = self._search(body)["hits"]["hits"]
         return from_source(hits[0]["_source"]) if hits else None
 
+    def iter_words(self, prefix: str = "") -> Iterator[tuple[str, int, int]]:
+        counts: dict[str, list[int]] = {}
+        for i, field in enumerate(VOCAB.values()):
+            for word, n in self._vocabulary(field, prefix):
+                counts.setdefault(word, [0, 0])[i] += n
+        for word, (title, body) in counts.items():
+            yield word, title, body
+
+    def _vocabulary(self, field: str, prefix: str) -> Iterator[tuple[str, int]]:
+        """(word, articles) of one vocabulary field's words starting with ``prefix``."""
+        if prefix:
+            agg = {"terms": {"field": field, "include": _literal(prefix) + ".*", "size": _MAX_PREFIX_WORDS}}
+            body = {"size": 0, "track_total_hits": False, "aggs": {"v": agg}}
+            buckets = self._search(body)["aggregations"]["v"]["buckets"]
+            if len(buckets) < _MAX_PREFIX_WORDS:
+                yield from ((str(b["key"]), int(b["doc_count"])) for b in buckets)
+                return
+        after: dict[str, Any] | None = None
+        while True:  # every word, a page at a time
+            comp: dict[str, Any] = {"size": _PAGE, "sources": [{"w": {"terms": {"field": field}}}]}
+            if after is not None:
+                comp["after"] = after
+            body = {"size": 0, "track_total_hits": False, "aggs": {"v": {"composite": comp}}}
+            found = self._search(body)["aggregations"]["v"]
+            for b in found["buckets"]:
+                word = str(b["key"]["w"])
+                if word.startswith(prefix):
+                    yield word, int(b["doc_count"])
+            after = found.get("after_key")
+            if not found["buckets"] or after is None:
+                return
+
+    def word_examples(self, words: Sequence[str], k: int) -> dict[str, list[tuple[str, str]]]:
+        bodies = [{"query": {"bool": {"should": [{"term": {f: word_token(w)}} for f in WORDS.values()],
+                                      "minimum_should_match": 1}},
+                   "size": k, "sort": ["_doc"], "_source": ["stored.title", "stored.body"],
+                   "track_total_hits": False}
+                  for w in words]
+        answers = self._msearch(bodies) if bodies else []
+        return {w: [(h["_source"]["stored"].get("title") or "", h["_source"]["stored"].get("body") or "")
+                    for h in a["hits"]["hits"]] for w, a in zip(words, answers)}
+
+    def state(self) -> Hashable:
+        body = {"size": 1, "_source": False, "track_total_hits": True, "sort": ["_doc"],
+                "aggs": {"max": {"max": {"field": "_seq_no"}}, "sum": {"sum": {"field": "_seq_no"}}}}
+        found = self._search(body)
+        hits = found["hits"]
+        aggs = found["aggregations"]
+        return (hits["hits"][0]["_index"] if hits["hits"] else None, hits["total"]["value"],
+                aggs["max"]["value"], aggs["sum"]["value"])
 
 
 def _literal(text: str) -> str:

@@ -21,7 +21,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh.util.numeric import byte_to_length
@@ -43,6 +43,7 @@ from ...ranking import (
 from .formats import CompactPositions
 from .private import deleted_docs, length_bytes, raw_postings
 from .schema import GRAMS, from_stored, schema_folding
+from .vocabulary import iter_words
 
 __all__ = ["Executor", "Terms", "Matches"]
 
@@ -513,3 +514,29 @@ class Terms:
         for doc in self.ex.exact_tf(self._GRAMS, text):
             return from_stored(self.ex.searcher.stored_fields(doc))
         return None
+
+    def iter_words(self, prefix: str = "") -> Iterator[tuple[str, int, int]]:
+        return iter_words(self.ex.leaves, self.ex.deleted, prefix)
+
+    def word_examples(self, words: Sequence[str], k: int) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        searcher = self.ex.searcher
+        for word in words:
+            docs: list[int] = []
+            btext = word.encode("utf-8")
+            for field in GRAMS:
+                for (reader, base), deleted in zip(self.ex.leaves, self.ex.deleted):
+                    if len(docs) >= k or (field, btext) not in reader:
+                        continue
+                    for d in reader.postings(field, btext).all_ids():
+                        if d not in deleted and base + d not in docs:
+                            docs.append(base + d)
+                            if len(docs) >= k:
+                                break
+            stored = [searcher.stored_fields(d) for d in docs]
+            out[word] = [(f.get("title") or "", f.get("body") or "") for f in stored]
+        return out
+
+    def state(self) -> Hashable:
+        return tuple((self.ex._segid(reader), len(deleted))
+                     for (reader, _), deleted in zip(self.ex.leaves, self.ex.deleted))
