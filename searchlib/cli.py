@@ -3,6 +3,7 @@
     searchlib ingest --index DIR PATH...
     searchlib search --index DIR [--limit N] [--json] QUERY...   (or --related ID)
     searchlib stats  --index DIR
+    searchlib complete --index DIR [-n N] [--json] PREFIX
     searchlib rebuild --index DIR [--user-dict FILE]
     searchlib serve  --index DIR [--host H] [--port N] [--workers N] ...   (extra: server)
 
@@ -60,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="search the index",
                         description="Search the index. Query syntax: terms (all must match), "
                         '"exact phrase", OR, NOT / -term, ( ), title:/source:/author:/editor:/'
-                        "category:/tags:, date:2017-01-01..2017-03-31.")
+                        "category:/tags:, date:2017-01-01..2017-03-31; pinyin: Latin letters found "
+                        "nowhere as text (xijinping, or initials xjp), or pinyin:TERM, match the Han "
+                        "words they spell.")
     se.add_argument("--index", default=default_index, help=index_help)
     se.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
     se.add_argument("--page", type=int, default=1, help="page number (default 1)")
@@ -75,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
     se.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     se.add_argument("query", nargs="*", metavar="QUERY")
+
+    co = sub.add_parser("complete", help="complete a word being typed",
+                        description="Likely completions of the last term of PREFIX: the index's words "
+                        "that start with it (traditional and simplified alike), by how many articles "
+                        "hold them (titles count more), as the articles write them. One a line.")
+    co.add_argument("--index", default=default_index, help=index_help)
+    co.add_argument("-n", type=int, default=10, help="completions at most (default 10, up to 100)")
+    co.add_argument("--json", action="store_true", help="print a JSON list (for programs)")
+    co.add_argument("prefix", metavar="PREFIX")
 
     st = sub.add_parser("stats", help="describe the index")
     st.add_argument("--index", default=default_index, help=index_help)
@@ -108,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _never_fail_on_encoding()
     commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild,
-                "serve": _serve}
+                "serve": _serve, "complete": _complete}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AnalysisMismatchWarning)
@@ -275,6 +287,8 @@ _DIM = ("\x1b[2m", "\x1b[0m")
 def _print_results(res: SearchResults, color: bool) -> None:
     mark = _MARK if color else ("", "")
     dim = _DIM if color else ("", "")
+    for typed, words in res.pinyin.items():
+        print(f"Read {typed} as pinyin: {' / '.join(words)}")
     if res.total == 0:
         print(f"No articles match {res.query}.")
         if res.suggestion:
@@ -297,6 +311,20 @@ def _print_results(res: SearchResults, color: bool) -> None:
         print()
     for name, counts in res.facets.items():
         print(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:15]))
+
+
+# ---------------------------------------------------------------- complete
+
+
+def _complete(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        found = ix.complete(args.prefix, n=args.n)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        for completion in found:
+            print(completion)
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- stats

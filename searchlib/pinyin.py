@@ -62,6 +62,7 @@ def _dictionaries() -> tuple[dict[str, Any], dict[int, str]]:
     return PHRASES_DICT, PINYIN_DICT
 
 
+@lru_cache(maxsize=4096)
 def _plain(syllable: str) -> str:
     """A toned pinyin syllable without its tone (``lǜ`` -> ``lv``)."""
     text = unicodedata.normalize("NFKD", syllable.translate(_UMLAUT))

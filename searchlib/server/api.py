@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from ..complete import MAX_PREFIX_CHARS
+from ..errors import QuerySyntaxError
 from ..fields import FACET_FIELDS
 from .limits import read_body
 from .params import SearchParams, parse_search
@@ -116,17 +118,25 @@ class ReadApi:
         return json_response(out, request, etag=True)
 
     async def suggest(self, request: Request) -> Response:
-        """``GET /v1/suggest``: a corrected query (did-you-mean) and completions."""
-        params = await self._params(request)
+        """``GET /v1/suggest``: completions of the last term of ``q`` (``n`` of them, default
+        10) and a corrected query (did-you-mean; ``did_you_mean=0`` skips it: the search page
+        asks for completions only, at every keystroke)."""
         n = _int_param(request, "n", 10, 1, 50)
+        did_you_mean = request.query_params.get("did_you_mean", "1") not in ("0", "false")
+        raw = dict(request.query_params)
+        params = parse_search({k: v for k, v in raw.items() if k == "q"}, self.state.limits)
         index = self.state.index
 
         def work() -> dict[str, Any]:
-            res = index.search(params.q, limit=1, snippets=0)
-            complete = getattr(index, "complete", None)
-            completions = list(complete(params.q, n=n)) if complete is not None else []
-            return {"query": res.query, "total": res.total, "suggestion": res.suggestion,
-                    "completions": [str(c) for c in completions]}
+            completions = index.complete(params.q[:MAX_PREFIX_CHARS], n=n)
+            res = None
+            if did_you_mean:
+                try:
+                    res = index.search(params.q, limit=1, snippets=0)
+                except QuerySyntaxError:  # half-typed ("国务 OR): completions still help
+                    pass
+            return {"query": params.q, "total": res.total if res else None,
+                    "suggestion": res.suggestion if res else None, "completions": completions}
 
         return json_response(await run_in_threadpool(work), request, etag=True)
 

@@ -49,11 +49,14 @@ def schemas() -> dict[str, Any]:
         "SearchResults": obj({
             "query": STR, "total": {**INT, "minimum": 0}, "page": INT, "hits_per_page": INT,
             "pages": INT, "relaxed": BOOL, "suggestion": OPT_STR, "facets": FACETS,
+            "pinyin": {"type": "object", "additionalProperties": STRS,
+                       "description": "each term read as pinyin -> the Han words it was searched as"},
             "hits": {"type": "array", "items": ref("Hit")},
             "offsets": {"enum": list(OFFSET_UNITS)}, "processing_time_ms": NUM}),
         "FacetCounts": obj({"query": STR, "total": INT, "relaxed": BOOL, "facets": FACETS,
                             "processing_time_ms": NUM}),
-        "Suggestions": obj({"query": STR, "total": INT, "suggestion": OPT_STR, "completions": STRS}),
+        "Suggestions": obj({"query": STR, "total": {"type": ["integer", "null"]}, "suggestion": OPT_STR,
+                            "completions": STRS}),
         "Keywords": obj({"id": STR, "keywords": STRS}),
         "Article": obj({"id": STR, "title": STR, "body": STR, **ARTICLE_META}),
         "ArticleInput": obj({"id": {"type": ["string", "integer"]}, "title": STR, "body": STR,
@@ -103,6 +106,8 @@ def _query_params(names: list[str]) -> list[dict[str, Any]]:
 
 ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {**STR, "minLength": 1}}
 N_PARAM = {"name": "n", "in": "query", "schema": {**INT, "minimum": 1, "maximum": 50}}
+DID_YOU_MEAN_PARAM = {"name": "did_you_mean", "in": "query", "schema": {"enum": ["0", "1", "false", "true"]},
+                      "description": "0: completions only (no search)"}
 SEARCH_PARAMS = list(_search_props())
 FILTERS = ["q", "sort", "from", "to", "source", "category"]
 
@@ -171,7 +176,8 @@ def openapi_document() -> dict[str, Any]:
                                       params=_query_params([*FILTERS, "facets"]), etag=True)},
             "/v1/suggest": {"get": _op("Did-you-mean and completions",
                                        _json(ref("Suggestions"), "suggestions"), 400,
-                                       params=[*_query_params(["q"]), N_PARAM], etag=True)},
+                                       params=[*_query_params(["q"]), N_PARAM, DID_YOU_MEAN_PARAM],
+                                       etag=True)},
             "/v1/stats": {"get": _op("About the index", _json(ref("Stats"), "statistics"), etag=True)},
             "/v1/export": {"get": _op("Every matching article, streamed as NDJSON", {
                 "description": "one Article a line",

@@ -70,8 +70,12 @@ def layout(title: str, body: str, *, base: str, query: str = "", params: Mapping
 <form id="search-form" role="search" method="get" action="{base}/" data-api="{esc(api)}">
 <label for="q">搜索新闻</label>
 <div class="box">
+<div class="combo">
 <input id="q" name="q" type="search" value="{esc(query)}" autocomplete="off" spellcheck="false"
- aria-describedby="search-hint" enterkeyhint="search">
+ aria-describedby="search-hint" enterkeyhint="search" role="combobox" aria-autocomplete="list"
+ aria-expanded="false" aria-controls="completions" data-suggest="{esc(api.rsplit("/", 1)[0])}/suggest">
+<ul id="completions" class="completions" role="listbox" aria-label="补全建议" hidden></ul>
+</div>
 <button type="submit">搜索</button>
 </div>
 <p id="search-hint" class="hint">按 <kbd>/</kbd> 键跳到搜索框；支持 "精确短语"、OR、-排除、title:标题</p>
@@ -170,6 +174,8 @@ def results_html(res: SearchResults, params: Mapping[str, str], base: str, windo
         notices.append(f'<p class="suggestion">您是不是要找：<a href="{href}">{esc(res.suggestion)}</a></p>')
     if res.relaxed:
         notices.append('<p class="relaxed">没有文章包含全部词语，以下是部分匹配的结果。</p>')
+    notices += [f'<p class="pinyin">按拼音 {esc(typed)} 显示：{esc("、".join(words))}</p>'
+                for typed, words in res.pinyin.items()]
     hits = "".join(_hit(h, base, res.query) for h in res.hits)
     return (f'<p id="status" class="status" role="status" aria-live="polite">{esc(status)}</p>'
             f'<div id="notices">{"".join(notices)}</div>'

@@ -40,6 +40,7 @@ class ServerState:
     def _warm(self) -> None:
         try:
             self.index.search(WARMUP_QUERY, limit=1)
+            self.index.complete(WARMUP_QUERY[:1], n=1)  # starts reading the words of the index
         except Exception:  # a broken index must show in /ready, not kill the thread silently
             log.exception("warm-up search failed")
             return

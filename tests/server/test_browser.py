@@ -154,3 +154,77 @@ def test_no_accessibility_violations(page, server):
     expect(page.locator("#status")).to_contain_text("找到")
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def suggests(pg) -> list[str]:
+    """Record the q of every completion request the page sends."""
+    seen: list[str] = []
+    pg.on("request", lambda req: seen.append(parse_qs(urlsplit(req.url).query).get("q", [""])[0])
+          if "/v1/suggest" in req.url else None)
+    return seen
+
+
+def test_completions_by_keyboard(page, server, news_index):
+    page.goto(server.url + "/")
+    box = page.locator("#q")
+    box.focus()
+    page.keyboard.type("总", delay=30)
+    options = page.locator("#completions [role=option]")
+    expect(options.first).to_be_visible()
+    expected = news_index.complete("总", n=8)
+    assert options.all_inner_texts() == expected and len(expected) >= 3
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "completion-1"
+    assert options.nth(1).get_attribute("aria-selected") == "true"
+    assert options.nth(0).get_attribute("aria-selected") == "false"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # wraps to the last
+    assert box.get_attribute("aria-activedescendant") == f"completion-{len(expected) - 1}"
+    page.keyboard.press("ArrowDown")  # back to the first
+    page.keyboard.press("ArrowDown")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "latest-completions.png"))
+    page.keyboard.press("Enter")  # takes the highlighted completion and searches it
+    assert box.input_value() == expected[1]
+    expect(page.locator("#completions")).to_be_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    expect(page.locator("#status")).to_contain_text(f"找到 {news_index.search(expected[1]).total:,} 条结果")
+    assert parse_qs(urlsplit(page.url).query)["q"] == [expected[1]]
+    # Escape closes the list and keeps what was typed
+    box.fill("")
+    page.keyboard.type("台", delay=30)
+    expect(options.first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#completions")).to_be_hidden()
+    assert box.input_value() == "台" and box.get_attribute("aria-expanded") == "false"
+
+
+def test_completions_after_ime_input(page, server, news_index):
+    asked = suggests(page)
+    page.goto(server.url + "/")
+    page.locator("#q").focus()
+    cdp = page.context.new_cdp_session(page)
+    for typed in ("z", "zo", "zong", "zongt", "zongtong"):  # pinyin, still composing
+        cdp.send("Input.imeSetComposition", {"text": typed, "selectionStart": len(typed),
+                                             "selectionEnd": len(typed)})
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert asked == []  # nothing completed from half-composed pinyin
+    expect(page.locator("#completions")).to_be_hidden()
+    cdp.send("Input.insertText", {"text": "总统"})  # the candidate chosen
+    options = page.locator("#completions [role=option]")
+    expect(options.first).to_be_visible()
+    assert options.all_inner_texts() == news_index.complete("总统", n=8)
+    assert asked == ["总统"]
+    options.nth(1).click()  # and by mouse
+    assert page.locator("#q").input_value() == news_index.complete("总统", n=8)[1]
+    expect(page.locator("#completions")).to_be_hidden()
+
+
+def test_a_pinyin_query_shows_what_it_was_read_as(page, server):
+    page.goto(server.url + "/")
+    page.locator("#q").type("xjp", delay=30)
+    expect(page.locator("#notices .pinyin")).to_contain_text("习近平")
+    assert "习近平" in page.locator("#results mark").all_inner_texts()

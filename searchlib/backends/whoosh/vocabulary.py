@@ -4,7 +4,10 @@ Whoosh's term tables hand out terms one at a time (about 10 µs each), too
 slowly for completion over a whole index. Each segment's words are read
 once, merged over the title and body fields into one sorted table, and kept
 by segment id (segments never change once written): a new commit only reads
-its new segment. A prefix is then a slice of each segment's table.
+its new segment. A prefix is then a slice of each segment's table. Until a
+segment's table is ready (it is read in a background thread the first time
+a prefix is asked of the segment: seconds for a segment of thousands of
+articles), its words are read from the term tables, the prefix's only.
 
 Term tables count deleted documents until their segment is merged; a
 segment's deleted articles are read back (their stored text stays in the
@@ -55,6 +58,20 @@ class SegmentWords:
         return range(bisect_left(self.words, prefix), bisect_left(self.words, prefix + _END))
 
 
+def _live(reader: Any, prefix: str) -> dict[str, list[int]]:
+    """word -> [titles, bodies] of a segment's words starting with ``prefix``, from its term tables."""
+    out: dict[str, list[int]] = {}
+    bprefix = prefix.encode("utf-8")
+    for i, field in enumerate(FIELDS):
+        if field not in reader.schema:
+            continue
+        for btext, info in reader.iter_prefix(field, bprefix):
+            word = btext.decode("utf-8")
+            if _WORD.search(word):
+                out.setdefault(word, [0, 0])[i] = info.doc_frequency()
+    return out
+
+
 class _Cache:
     """Values per segment (LRU), shared by every searcher of the process."""
 
@@ -63,6 +80,11 @@ class _Cache:
         self._size = size
         self._lock = threading.Lock()
         self._building: dict[Any, threading.Lock] = {}
+
+    def peek(self, key: Any) -> Any:
+        """The value kept for ``key``, or None."""
+        with self._lock:
+            return self._data.get(key)
 
     def get(self, key: Any, make: Any) -> Any:
         with self._lock:
@@ -85,6 +107,35 @@ class _Cache:
 
 _segments = _Cache(128)
 _deletions = _Cache(128)
+_reading: dict[str, Any] = {}  # segment id -> a reader of it, waiting to be read
+_reading_lock = threading.Lock()
+
+
+def _read_later(reader: Any, segid: str) -> None:
+    """Have a segment's table read by the background thread (one thread, one segment at a time,
+    so that searches meanwhile share the interpreter with one reader only)."""
+    with _reading_lock:
+        if segid in _reading:
+            return
+        start = not _reading
+        _reading[segid] = reader
+    if start:
+        threading.Thread(target=_read_waiting, name="searchlib-words", daemon=True).start()
+
+
+def _read_waiting() -> None:
+    while True:
+        with _reading_lock:
+            if not _reading:
+                return
+            segid, reader = next(iter(_reading.items()))
+        try:
+            _segments.get(segid, lambda: SegmentWords(reader))
+        except Exception:  # the reader was closed by a newer commit: the next prefix asks again
+            pass
+        finally:
+            with _reading_lock:
+                _reading.pop(segid, None)
 
 
 def _deleted_counts(reader: Any, deleted: frozenset[int]) -> dict[str, list[int]]:
@@ -107,19 +158,28 @@ def iter_words(leaves: Sequence[tuple[Any, int]], deleted: Sequence[frozenset[in
     totals: dict[str, list[int]] = {}
     for (reader, _), gone in zip(leaves, deleted):
         segid = str(reader.segment().segment_id())
-        table: SegmentWords = _segments.get(segid, lambda r=reader: SegmentWords(r))
-        span = table.span(prefix)
-        words, title, body = table.words, table.title, table.body
-        if len(totals) == 0 and not gone:
-            totals = {words[i]: [title[i], body[i]] for i in span}
+        table: SegmentWords | None = _segments.peek(segid)
+        if table is None and not prefix:
+            table = _segments.get(segid, lambda r=reader: SegmentWords(r))
+        if table is None:
+            _read_later(reader, segid)
+            for w, (t, b) in _live(reader, prefix).items():
+                found = totals.setdefault(w, [0, 0])
+                found[0] += t
+                found[1] += b
         else:
-            for i in span:
-                found = totals.get(words[i])
-                if found is None:
-                    totals[words[i]] = [title[i], body[i]]
-                else:
-                    found[0] += title[i]
-                    found[1] += body[i]
+            span = table.span(prefix)
+            words, title, body = table.words, table.title, table.body
+            if len(totals) == 0 and not gone:
+                totals = {words[i]: [title[i], body[i]] for i in span}
+            else:
+                for i in span:
+                    found = totals.get(words[i])
+                    if found is None:
+                        totals[words[i]] = [title[i], body[i]]
+                    else:
+                        found[0] += title[i]
+                        found[1] += body[i]
         if gone:
             minus = _deletions.get((segid, gone), lambda r=reader, g=gone: _deleted_counts(r, g))
             for w, (dt, db) in minus.items():

@@ -1,6 +1,7 @@
-// searchlib search page: search as you type on top of the server-rendered page.
-// Never fires in the middle of an IME composition; drops responses to stale requests;
-// article text only ever enters the page as DOM text nodes (never innerHTML).
+// searchlib search page: search as you type on top of the server-rendered page, with a
+// list of completions under the box (the ARIA combobox pattern: arrows move, Enter takes,
+// Escape closes). Never fires in the middle of an IME composition; drops responses to stale
+// requests; article text only ever enters the page as DOM text nodes (never innerHTML).
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -129,6 +130,9 @@
         el("a", {href: link(params, {q: data.suggestion, page: null})}, [data.suggestion])]));
     }
     if (data.relaxed) { notices.appendChild(el("p", {"class": "relaxed"}, ["没有文章包含全部词语，以下是部分匹配的结果。"])); }
+    Object.keys(data.pinyin || {}).forEach(function (typed) {
+      notices.appendChild(el("p", {"class": "pinyin"}, ["按拼音 " + typed + " 显示：" + data.pinyin[typed].join("、")]));
+    });
     replace("notices", notices);
     var ol = el("ol", {id: "results", "class": "results", start: String((data.page - 1) * data.hits_per_page + 1)});
     data.hits.forEach(function (h) { ol.appendChild(renderHit(h, q)); });
@@ -153,6 +157,85 @@
     var pager = document.getElementById("pager");
     if (pager) { while (pager.firstChild) { pager.removeChild(pager.firstChild); } }
   }
+
+  // ---------------------------------------------------------------- completions
+  var list = document.getElementById("completions");
+  var suggestUrl = box.getAttribute("data-suggest");
+  var CDELAY = 120;
+  var options = [], active = -1, cseq = 0, ctimer = null;
+
+  function closeList() {
+    options = []; active = -1;
+    if (list) { while (list.firstChild) { list.removeChild(list.firstChild); } list.hidden = true; }
+    box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
+  }
+
+  function showList(items) {
+    closeList();
+    if (!list || !items.length) { return; }
+    items.forEach(function (text, i) {
+      var li = el("li", {id: "completion-" + i, role: "option", "aria-selected": "false"}, [text]);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    options = items; list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+  }
+
+  function highlight(i) {
+    active = i;
+    Array.prototype.forEach.call(list.children, function (li, j) {
+      li.setAttribute("aria-selected", j === i ? "true" : "false");
+    });
+    if (i >= 0) { box.setAttribute("aria-activedescendant", "completion-" + i); }
+    else { box.removeAttribute("aria-activedescendant"); }
+  }
+
+  function choose(i) {
+    box.value = options[i];
+    cseq++;  // an answer still on its way is for what was typed before
+    closeList();
+    schedule(0);
+  }
+
+  function complete() {
+    ctimer = null;
+    var q = box.value;
+    if (!suggestUrl || !q.trim() || /\s$/.test(q)) { closeList(); return; }
+    var mine = ++cseq;
+    fetch(suggestUrl + "?" + new URLSearchParams({q: q, n: "8", did_you_mean: "0"}), {headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : {completions: []}; })
+      .then(function (body) {
+        if (mine === cseq && box.value === q && document.activeElement === box) { showList(body.completions || []); }
+      })
+      .catch(function () { /* no completions: the box still searches */ });
+  }
+
+  function scheduleComplete() {
+    if (composing) { return; }
+    if (ctimer) { clearTimeout(ctimer); }
+    ctimer = setTimeout(complete, CDELAY);
+  }
+
+  box.addEventListener("keydown", function (e) {
+    if (e.isComposing || composing) { return; }  // the input method's own keys
+    var open = options.length > 0;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!open) { complete(); return; }
+      var n = options.length;
+      highlight(e.key === "ArrowDown" ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+    } else if (e.key === "Enter" && open && active >= 0) {
+      e.preventDefault();
+      choose(active);
+    } else if (e.key === "Escape" && open) {
+      e.preventDefault();
+      cseq++;
+      closeList();
+    }
+  });
+  box.addEventListener("blur", function () { cseq++; closeList(); });
 
   function search() {
     timer = null;
@@ -182,14 +265,15 @@
   box.addEventListener("compositionstart", function () {
     composing = true;
     if (timer) { clearTimeout(timer); timer = null; }
+    if (ctimer) { clearTimeout(ctimer); ctimer = null; }
   });
-  box.addEventListener("compositionend", function () { composing = false; schedule(); });
-  box.addEventListener("input", function (e) { if (!e.isComposing) { schedule(); } });
+  box.addEventListener("compositionend", function () { composing = false; schedule(); scheduleComplete(); });
+  box.addEventListener("input", function (e) { if (!e.isComposing) { schedule(); scheduleComplete(); } });
   ["sort", "from", "to"].forEach(function (id) {
     var f = document.getElementById(id);
     if (f) { f.addEventListener("change", function () { schedule(0); }); }
   });
-  form.addEventListener("submit", function (e) { e.preventDefault(); composing = false; schedule(0); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); composing = false; cseq++; closeList(); schedule(0); });
   document.addEventListener("keydown", function (e) {
     var t = e.target, tag = t && t.tagName;
     if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && tag !== "INPUT" && tag !== "TEXTAREA"
