@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -18,7 +18,7 @@ from .conftest import HANS, HANT, read_jsonl
 _WORD = re.compile(r"[^\W_]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _words(text: str, profile: SegmenterProfile) -> frozenset[str]:
     return frozenset(w for w, _, _ in word_spans(text, profile, SCRIPT) if len(w) >= 2 and _WORD.search(w))
 

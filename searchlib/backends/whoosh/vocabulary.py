@@ -130,7 +130,7 @@ def _read_waiting() -> None:
                 return
             segid, reader = next(iter(_reading.items()))
         try:
-            _segments.get(segid, lambda: SegmentWords(reader))
+            _segments.get(segid, lambda r=reader: SegmentWords(r))
         except Exception:  # the reader was closed by a newer commit: the next prefix asks again
             pass
         finally:
@@ -164,9 +164,9 @@ def iter_words(leaves: Sequence[tuple[Any, int]], deleted: Sequence[frozenset[in
         if table is None:
             _read_later(reader, segid)
             for w, (t, b) in _live(reader, prefix).items():
-                found = totals.setdefault(w, [0, 0])
-                found[0] += t
-                found[1] += b
+                counts = totals.setdefault(w, [0, 0])
+                counts[0] += t
+                counts[1] += b
         else:
             span = table.span(prefix)
             words, title, body = table.words, table.title, table.body
