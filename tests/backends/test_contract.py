@@ -161,3 +161,48 @@ def test_rebuild_keeps_every_article_and_the_analysis_record(loaded):
     assert ix.profile.user_words == (("中华民国政府", None),)
     assert ix.backend.read_meta()["user_words"] == 1
     assert ix.search('"中华民国"').total == sum(contains(r, "中华民国") for r in rows)
+
+
+def _vocabulary(rows, prefix):
+    """word -> (titles, bodies) holding it, counted from the rows themselves."""
+    from searchlib.analysis import SCRIPT, SegmenterProfile, word_spans
+
+    out: dict[str, list[int]] = {}
+    for r in rows:
+        for i, text in enumerate((r["title"], r["content"])):
+            for w in {w for w, _, _ in word_spans(text, SegmenterProfile(), SCRIPT)}:
+                if w.startswith(prefix) and any(ch.isalnum() for ch in w):
+                    out.setdefault(w, [0, 0])[i] += 1
+    return {w: tuple(c) for w, c in out.items()}
+
+
+def test_the_vocabulary_counts_articles_exactly(loaded):
+    ix, rows = loaded
+    for prefix in ("总", "台湾", "2"):
+        got = {w: (t, b) for w, t, b in ix.backend.terms().iter_words(prefix)}
+        assert got == _vocabulary(rows, prefix) and got, prefix
+    before = ix.backend.terms().state()
+    assert ix.backend.terms().state() == before  # nothing changed
+    gone = [r["id"] for r in rows[::4]]
+    for article_id in gone:
+        ix.delete(article_id)
+    live = [r for r in rows if r["id"] not in gone]
+    assert ix.backend.terms().state() != before
+    assert {w: (t, b) for w, t, b in ix.backend.terms().iter_words("总")} == _vocabulary(live, "总")
+    everything = {w: (t, b) for w, t, b in ix.backend.terms().iter_words("")}
+    assert everything == _vocabulary(live, "")
+
+
+def test_completion_and_pinyin_behave_alike(loaded):
+    from ..test_complete import expected
+
+    ix, rows = loaded
+    got = ix.complete("总", n=10)
+    assert [ix.backend.folding.word_form(c) for c in got] == expected(rows, "总", 10)
+    assert ix.complete("總統", n=5) == ix.complete("总统", n=5) and got[0] == "总统"
+    assert ix.complete("台湾 经", n=3) == ["台湾 " + c for c in ix.complete("经", n=3)]
+    assert ix.complete("") == [] and ix.complete("zzqqxx") == []
+    res = ix.search("zongtong")
+    assert res.pinyin == {"zongtong": ("总统",)} and res.total == ix.search("总统").total
+    assert ix.search("pinyin:ztf").pinyin == {"ztf": ("总统府",)}
+    assert ix.search("总统").pinyin == {}
