@@ -4,8 +4,10 @@ A query term of Latin letters only (``xijinping``, ``xjp``) that occurs in no
 article as text, or any value of an explicit ``pinyin:`` term, is read as
 pinyin: it matches the index's Han words (two characters or more) whose
 reading, without tones and spaces, is the term (full pinyin), or, when no
-word reads so in full, whose syllables start with its letters (initials).
-The term becomes "any of those words"; the words are what is ranked and
+word reads so in full, whose syllables start with its letters (initials:
+the likeliest :data:`INITIALS_LIMIT`, each in at least :data:`INITIALS_SHARE`
+of the articles of the first). A full pinyin reads as at most
+:data:`FULL_LIMIT` words, the most frequent. The term becomes "any of those words"; the words are what is ranked and
 highlighted, and :attr:`~searchlib.SearchResults.pinyin` says how each term
 was read.
 
@@ -44,8 +46,10 @@ __all__ = ["PinyinIndex", "Readings", "read_pinyin", "reading", "FULL_LIMIT", "I
 PINYIN_FIELD = "pinyin"
 #: Words a full pinyin is read as at most (the most frequent homophones).
 FULL_LIMIT = 8
-#: Words initials are read as at most (initials are far more ambiguous).
+#: Words initials are read as at most (initials are far more ambiguous)...
 INITIALS_LIMIT = 3
+#: ...each in at least this share of the articles of the likeliest one (``tw``: 台湾, not 提问).
+INITIALS_SHARE = 0.2
 #: Longest phrase looked up in pypinyin's phrase dictionary.
 _LONGEST_PHRASE = 8
 _LATIN = re.compile(r"[a-z]{2,}")
@@ -109,10 +113,11 @@ class PinyinIndex:
 
     def words(self, typed: str) -> list[str]:
         """The words ``typed`` (lower-case letters) spells, most frequent first."""
-        found, limit = self.full.get(typed), FULL_LIMIT
-        if not found:
-            found, limit = self.initials.get(typed), INITIALS_LIMIT
-        return [w for _, w in sorted(found or (), key=lambda sw: (-sw[0], sw[1]))[:limit]]
+        found = self.full.get(typed)
+        if found:
+            return [w for _, w in sorted(found, key=lambda sw: (-sw[0], sw[1]))[:FULL_LIMIT]]
+        ranked = sorted(self.initials.get(typed, ()), key=lambda sw: (-sw[0], sw[1]))[:INITIALS_LIMIT]
+        return [w for score, w in ranked if score >= INITIALS_SHARE * ranked[0][0]]
 
 
 class PinyinCache:

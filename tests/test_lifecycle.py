@@ -273,6 +273,36 @@ class IndexHistory(RuleBasedStateMachine):
             self.search_matches_oracle(text)
 
 
+    @invariant()
+    def completions_and_pinyin_follow_the_articles(self) -> None:
+        """Completions count exactly the articles there are now; a pinyin query reads
+        as the words there are now (its cache is rebuilt after every change)."""
+        if self.ix is None or not self.oracle.articles:
+            return
+        from searchlib.pinyin import reading
+
+        from .test_complete import expected
+
+        rng = random.Random(len(self.oracle.articles) * 7 + len(self.gone))
+        rows = [{"title": a.title, "body": a.body} for a in self.oracle.articles.values()]
+        runs = HAN_RUN.findall(rng.choice(rows)["title"] + rng.choice(rows)["body"][:200])
+        if not runs:
+            return
+        prefix = rng.choice(runs)[:rng.randint(1, 2)]
+        want = expected(rows, prefix, 10, self.ix.profile)
+        form = self.ix.backend.folding.word_form
+        assert [form(c) for c in self.ix.complete(prefix)] == want, prefix
+        words = [w for w in want if HAN_RUN.fullmatch(w) and reading(w)]
+        if not words:
+            return
+        typed = "".join(reading(words[0]) or ())
+        res = self.ix.search(typed, limit=1000)
+        read = [form(w) for w in res.pinyin.get(typed, ())]
+        assert all("".join(reading(w) or ()) == typed for w in read), (typed, read)
+        assert words[0] in read or len(read) == 8, (typed, read)  # at most 8 homophones
+        assert {h.id for h in res.hits} == set().union(*(self.oracle.matching(w) for w in read))
+
+
 def _run(examples: int, steps: int) -> None:
     machine = IndexHistory
     machine.TestCase.settings = settings(
