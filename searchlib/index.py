@@ -373,7 +373,7 @@ class NewsIndex:
         """The query, with its pinyin terms read as Han words (:mod:`searchlib.pinyin`)."""
         terms = self.backend.terms()
         return read_pinyin(parse_query(scrub(q) if isinstance(q, str) else q), terms, self._pinyin,
-                           lambda words: self._surfaces.get(terms, words, self.backend.folding))
+                           self.backend.folding, lambda words: self._surfaces.get(terms, words, self.backend.folding))
 
     def complete(self, prefix: str, n: int = 10) -> list[str]:
         """Likely completions of the last term of ``prefix``, best first: the

@@ -1,14 +1,18 @@
 """Pinyin queries: Latin letters read as the Han words of the index they spell.
 
-A query term of Latin letters only (``xijinping``, ``xjp``) that occurs in no
-article as text, or any value of an explicit ``pinyin:`` term, is read as
-pinyin: it matches the index's Han words (two characters or more) whose
+A query term of Latin letters only (``xijinping``, ``xjp``) that no article
+holds as a word of its own, or any value of an explicit ``pinyin:`` term, is
+read as pinyin: it matches the index's Han words (two characters or more) whose
 reading, without tones and spaces, is the term (full pinyin), or, when no
 word reads so in full, whose syllables start with its letters (initials:
 the likeliest :data:`INITIALS_LIMIT`, each in at least :data:`INITIALS_SHARE`
 of the articles of the first). A full pinyin reads as at most
-:data:`FULL_LIMIT` words, the most frequent. The term becomes "any of those words"; the words are what is ranked and
-highlighted, and :attr:`~searchlib.SearchResults.pinyin` says how each term
+:data:`FULL_LIMIT` words, the most frequent. The term becomes "any of those words, or the letters as typed" (an
+explicit ``pinyin:`` term: those words only), so the text a query found
+before it was read as pinyin is still found (``xjp`` inside a URL); a
+Latin word that articles hold (``taiwan``, ``apec``, ``tw`` in ``gov.tw``)
+means itself: ``pinyin:taiwan`` reads it as 台湾. The words are what is
+ranked and highlighted, and :attr:`~searchlib.SearchResults.pinyin` says how each term
 was read.
 
 Readings come from pypinyin's dictionaries: a word's phrases (longest first)
@@ -36,6 +40,7 @@ from typing import Any
 
 import attrs
 
+from .analysis import Folding
 from .backends.base import TermStats
 from .query import All, Any_, Match, Node, Not, Query, Text
 
@@ -161,7 +166,7 @@ def _rewrite(node: Node, words: dict[str, tuple[str, ...]]) -> Node:
         found = words.get(node.value)
         return _any(found, node.value) if found else Text(node.value)
     if isinstance(node, Text) and not node.quoted and node.text in words:
-        return _any(words[node.text], node.text, node.fields)
+        return _any(words[node.text], node.text, node.fields, keep=True)
     if isinstance(node, Not):
         return Not(_rewrite(node.child, words))
     if isinstance(node, All):
@@ -171,12 +176,14 @@ def _rewrite(node: Node, words: dict[str, tuple[str, ...]]) -> Node:
     return node
 
 
-def _any(found: tuple[str, ...], typed: str, fields: tuple[str, ...] = ("title", "body")) -> Node:
-    texts = tuple(Text(w, fields=fields) for w in found)
+def _any(found: tuple[str, ...], typed: str, fields: tuple[str, ...] = ("title", "body"),
+         keep: bool = False) -> Node:
+    """Any of the words (``keep``: or the text as typed)."""
+    texts = tuple(Text(w, fields=fields) for w in found) + ((Text(typed, fields=fields),) if keep else ())
     return texts[0] if len(texts) == 1 else Any_(texts)
 
 
-def read_pinyin(query: Query, terms: TermStats, cache: PinyinCache,
+def read_pinyin(query: Query, terms: TermStats, cache: PinyinCache, folding: Folding,
                 spell: Any = None) -> tuple[Query, Readings]:
     """``query`` with its pinyin terms read as Han words, and what each was read as.
 
@@ -188,8 +195,8 @@ def read_pinyin(query: Query, terms: TermStats, cache: PinyinCache,
         typed = term.text.lower()
         if term.text in chosen or not _LATIN.fullmatch(typed):
             continue
-        if not term.explicit and terms.text_frequency(term.text):
-            continue  # found as Latin text: it means itself
+        if not term.explicit and terms.word_frequency(folding.word_form(term.text)):
+            continue  # a Latin word of the articles: it means itself
         found = tuple(cache.get(terms).words(typed))
         if found:
             chosen[term.text] = found

@@ -300,7 +300,7 @@ class IndexHistory(RuleBasedStateMachine):
         read = [form(w) for w in res.pinyin.get(typed, ())]
         assert all("".join(reading(w) or ()) == typed for w in read), (typed, read)
         assert words[0] in read or len(read) == 8, (typed, read)  # at most 8 homophones
-        assert {h.id for h in res.hits} == set().union(*(self.oracle.matching(w) for w in read))
+        assert {h.id for h in res.hits} == set().union(*(self.oracle.matching(w) for w in [*read, typed]))
 
 
 def _run(examples: int, steps: int) -> None:
