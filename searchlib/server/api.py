@@ -128,7 +128,8 @@ class ReadApi:
         index = self.state.index
 
         def work() -> dict[str, Any]:
-            completions = index.complete(params.q[:MAX_PREFIX_CHARS], n=n)
+            # a query longer than a prefix can be is not being typed: nothing to complete
+            completions = index.complete(params.q, n=n) if len(params.q) <= MAX_PREFIX_CHARS else []
             res = None
             if did_you_mean:
                 try:

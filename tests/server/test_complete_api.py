@@ -17,6 +17,8 @@ def test_suggest_gives_the_library_s_completions(client, news_index):
                             "completions": news_index.complete('"总统 OR 台')}
     assert quick.json()["completions"][0].startswith('"总统 OR 台')
     assert client.get("/v1/suggest", params={"q": "总", "n": "0"}).status_code == 400
+    long = client.get("/v1/suggest", params={"q": "总统" * 60, "did_you_mean": "0"})
+    assert long.status_code == 200 and long.json()["completions"] == []
 
 
 def test_a_pinyin_query_says_what_it_was_read_as(client, news_index):
