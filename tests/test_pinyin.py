@@ -127,3 +127,9 @@ def test_traditional_articles_are_read_and_shown_as_written(tmp_path):
         res = ix.search("zongtongfu")
         assert res.pinyin == {"zongtongfu": ("總統府",)}
         assert res.total == len(holding(ix, ["總統府", "zongtongfu"])) > 0
+
+
+def test_every_match_of_a_pinyin_query_streams(hans_index):
+    res = hans_index.search("xjp", limit=1000)
+    assert {a.id for a in hans_index.iter_search("xjp")} == {h.id for h in res.hits} != set()
+    assert {a.id for a in hans_index.iter_search("pinyin:tw")} == holding(hans_index, ["台湾"])
