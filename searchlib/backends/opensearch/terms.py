@@ -42,6 +42,7 @@ class Terms:
         self._frequencies: dict[str, int] = {}
         self._after: dict[str, dict[str, int]] = {}
         self._before: dict[str, set[str]] = {}
+        self._prefix_answers: dict[str, list[list[tuple[str, int]] | None]] = {}
 
     def _count(self, query: dict[str, Any]) -> int:
         return self._counter(query)
@@ -94,19 +95,29 @@ class Terms:
     def iter_words(self, prefix: str = "") -> Iterator[tuple[str, int, int]]:
         counts: dict[str, list[int]] = {}
         for i, field in enumerate(VOCAB.values()):
-            for word, n in self._vocabulary(field, prefix):
+            for word, n in self._vocabulary(field, prefix, i):
                 counts.setdefault(word, [0, 0])[i] += n
         for word, (title, body) in counts.items():
             yield word, title, body
 
-    def _vocabulary(self, field: str, prefix: str) -> Iterator[tuple[str, int]]:
+    def _prefixed(self, prefix: str) -> list[list[tuple[str, int]] | None]:
+        """Per vocabulary field, (word, articles) of its words starting with ``prefix`` (one
+        request for both); None for a field with more such words than one answer holds."""
+        if prefix not in self._prefix_answers:
+            aggs = {str(i): {"terms": {"field": f, "include": _literal(prefix) + ".*", "size": _MAX_PREFIX_WORDS}}
+                    for i, f in enumerate(VOCAB.values())}
+            found = self._search({"size": 0, "track_total_hits": False, "aggs": aggs})["aggregations"]
+            self._prefix_answers[prefix] = [
+                [(str(b["key"]), int(b["doc_count"])) for b in found[str(i)]["buckets"]]
+                if len(found[str(i)]["buckets"]) < _MAX_PREFIX_WORDS else None for i in range(len(VOCAB))]
+        return self._prefix_answers[prefix]
+
+    def _vocabulary(self, field: str, prefix: str, i: int) -> Iterator[tuple[str, int]]:
         """(word, articles) of one vocabulary field's words starting with ``prefix``."""
         if prefix:
-            agg = {"terms": {"field": field, "include": _literal(prefix) + ".*", "size": _MAX_PREFIX_WORDS}}
-            body = {"size": 0, "track_total_hits": False, "aggs": {"v": agg}}
-            buckets = self._search(body)["aggregations"]["v"]["buckets"]
-            if len(buckets) < _MAX_PREFIX_WORDS:
-                yield from ((str(b["key"]), int(b["doc_count"])) for b in buckets)
+            words = self._prefixed(prefix)[i]
+            if words is not None:
+                yield from words
                 return
         after: dict[str, Any] | None = None
         while True:  # every word, a page at a time
