@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from functools import lru_cache
 
@@ -37,6 +37,8 @@ MAX_COMPLETIONS = 100
 TITLE_WEIGHT = 3
 #: Articles read to see how a word is written.
 EXAMPLES = 3
+#: Prefixes whose ranked words are remembered (for one index state).
+REMEMBERED = 20_000
 #: Spellings of the last term tried at most (folding readings of its characters).
 _MAX_VARIANTS = 16
 _TAGS = 0xF0000  # the folding's private tag characters (never in a word) start here
@@ -44,20 +46,45 @@ _LAST_TERM = re.compile(r"^(.*\s)?(\S*)$", re.S)
 
 
 class Surfaces:
-    """How articles write the index's words, remembered for one index state."""
+    """What completion remembers for one index state: how articles write its
+    words, and the last :data:`REMEMBERED` prefixes' ranked words (many people
+    type the same first characters)."""
 
     def __init__(self) -> None:
         self._state: Hashable = None
         self._known: dict[str, str] = {}
+        self._ranked: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, terms: TermStats, words: Sequence[str], folding: Folding) -> list[str]:
-        """Each (folded) word as the articles holding it most often write it."""
-        state = terms.state()
+    def _current(self, state: Hashable) -> None:
+        """Forget everything of another state (the caller holds the lock)."""
+        if state != self._state:
+            self._state, self._known, self._ranked = state, {}, OrderedDict()
+
+    def ranked(self, terms: TermStats, prefixes: list[str], n: int, state: Hashable) -> list[str]:
+        """:func:`ranked_words` of ``prefixes``, remembered for this state."""
+        key = (str(n), *prefixes)
         with self._lock:
-            if state != self._state:
-                self._state, self._known = state, {}
-            known = dict(self._known)
+            self._current(state)
+            if key in self._ranked:
+                self._ranked.move_to_end(key)
+                return self._ranked[key]
+        words = ranked_words(terms, prefixes, n)
+        with self._lock:
+            if state == self._state:
+                self._ranked[key] = words
+                while len(self._ranked) > REMEMBERED:
+                    self._ranked.popitem(last=False)
+        return words
+
+    def get(self, terms: TermStats, words: Sequence[str], folding: Folding,
+            state: Hashable = None) -> list[str]:
+        """Each (folded) word as the articles holding it most often write it."""
+        if state is None:
+            state = terms.state()
+        with self._lock:
+            self._current(state)
+            known = {w: self._known[w] for w in words if w in self._known}
         missing = [w for w in words if w not in known]
         if missing:
             found = {w: _spelling(w, texts, folding)
@@ -154,5 +181,6 @@ def complete(terms: TermStats, prefix: str, n: int, folding: Folding, surfaces: 
     head, last = (m.group(1) or "", m.group(2)) if m else ("", "")
     if not last:
         return []
-    words = ranked_words(terms, variants(last, folding), n)
-    return [head + s for s in surfaces.get(terms, words, folding)]
+    state = terms.state()
+    words = surfaces.ranked(terms, variants(last, folding), n, state)
+    return [head + s for s in surfaces.get(terms, words, folding, state)]
