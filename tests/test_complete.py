@@ -110,3 +110,23 @@ def test_completions_follow_adds_and_deletes(tmp_path):
         live = [r for r in rows if r["id"] not in gone]
         for prefix in ("总", "台", "经"):
             assert [SCRIPT.word_form(c) for c in ix.complete(prefix)] == expected(live, prefix, 10)
+
+
+def test_the_command_line_completes_and_reads_pinyin(tmp_path, capsys):
+    import json
+
+    from searchlib.cli import main
+
+    path = str(tmp_path / "cli")
+    assert main(["ingest", "--index", path, "--quiet", str(HANT)]) == 0
+    capsys.readouterr()
+    with searchlib.open_index(path) as ix:
+        want = ix.complete("总统", n=4)
+    assert main(["complete", "--index", path, "-n", "4", "总统"]) == 0
+    assert capsys.readouterr().out.splitlines() == want == ["總統", "總統府", "總統大選", "總統制"][:len(want)]
+    assert main(["complete", "--index", path, "--json", "總統府"]) == 0
+    assert json.loads(capsys.readouterr().out)[0] == "總統府"
+    assert main(["complete", "--index", path, "-n", "0", "总"]) == 2
+    assert "n must be a whole number" in capsys.readouterr().err
+    assert main(["search", "--index", path, "zongtongfu"]) == 0
+    assert capsys.readouterr().out.startswith("Read zongtongfu as pinyin: 總統府\n")
