@@ -36,6 +36,14 @@ def expected(rows: Iterable[dict], prefix: str, n: int, profile: SegmenterProfil
     return sorted(score, key=lambda w: (-score[w], w))[:n]
 
 
+def spells(surface: str, word: str, folding=SCRIPT) -> bool:
+    """Whether ``surface`` (as an article writes it) may be the folded ``word``: alone, 象徵
+    stays 象徵 (徵 is simplified too), in a traditional article it folds to 象征."""
+    sets = folding.query_pattern(surface)
+    return len(surface) == len(word) and all(c in s or c == f for c, s, f in
+                                             zip(word, sets, folding.word_form(surface)))
+
+
 def stored(ix: searchlib.NewsIndex) -> list[dict]:
     return [{"title": a.title, "body": a.body} for a in map(ix.get, ix.ids()) if a is not None]
 
