@@ -15,12 +15,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
+
 from . import config
 from ._version import __version__
 from .analysis import SegmenterProfile, fold, fold_version, read_user_dict
 from .backends import open_backend
 from .backends.base import SORTS, Backend, Found
 from .dates import parse_date
+from .duplicates import collapsed_search, near_duplicates
 from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
 from .fields import FACET_FIELDS
 from .highlight import highlight_whole, make_snippets
@@ -312,7 +315,7 @@ class NewsIndex:
     def search(self, q: str, *, limit: int = 10, page: int = 1, sort: str = "relevance",
                date_from: Any = None, date_to: Any = None, source: str | None = None,
                category: str | None = None, facets: Sequence[str] = (),
-               snippets: int = 3, snippet_size: int = 120) -> SearchResults:
+               snippets: int = 3, snippet_size: int = 120, collapse: bool = False) -> SearchResults:
         """Search the index.
 
         Args:
@@ -323,22 +326,36 @@ class NewsIndex:
             source, category: keep articles of this source / category.
             facets: count matches by ``"source"``, ``"category"``, ``"year"``, ``"month"``.
             snippets: body fragments per hit; snippet_size: about how long each is.
+            collapse: one hit per cluster of reposts (near-duplicates, see
+                :mod:`searchlib.reposts`): the best-ranked of each, with
+                ``hit.duplicates`` counting the others; ``total`` and pages
+                count clusters, facets still count every match.
 
         Returns:
             :class:`SearchResults` with the exact total and this page's hits.
 
         Raises:
             QuerySyntaxError: the query cannot be parsed.
-            UsageError: an option has a bad value.
+            UsageError: an option has a bad value, or ``collapse`` on an index
+                built before repost signatures existed (rebuild it).
         """
         names = _check_options(limit, page, sort, facets)
+        if not isinstance(collapse, bool):
+            raise UsageError(f"collapse must be True or False, not {collapse!r}")
         query = parse_query(scrub(q) if isinstance(q, str) else q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
-        found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
-                                    stop=page * limit, facets=names)
+        start, stop = (page - 1) * limit, page * limit
+        duplicates: list[int] = []
+        if collapse:
+            found, duplicates = collapsed_search(self.backend, plan, sort=sort, start=start, stop=stop,
+                                                 facets=names)
+        else:
+            found = self.backend.search(plan, sort=sort, start=start, stop=stop, facets=names)
         hits = _hits(found, plan, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
                      snippets, snippet_size)
+        if duplicates:
+            hits = [attrs.evolve(hit, duplicates=n) for hit, n in zip(hits, duplicates)]
         suggestion = (suggest(query.text, query.node, self.backend.terms(), self.backend.folding)
                       if _wants_suggestion(query, found.total, found.relaxed) else None)
         return SearchResults(query=query.text, total=found.total, hits=hits, page=page,
@@ -394,6 +411,25 @@ class NewsIndex:
                                     stop=page * limit)
         hits = _hits(found, plan, plan.highlights(False), (page - 1) * limit + 1, snippets, snippet_size)
         return SearchResults(query=f"related:{article.id}", total=found.total, hits=hits,
+                             page=page, limit=limit)
+
+    def similar(self, article_id: str | int, *, limit: int = 10, page: int = 1) -> SearchResults:
+        """The article's near-duplicates (reposts), most similar first: hits whose
+        ``score`` is the similarity to it (the share of equal MinHash values,
+        an estimate of how much of their text they share), not the article itself.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+            UsageError: a bad option, or an index built before repost
+                signatures existed (rebuild it).
+        """
+        _check_options(limit, page, "relevance", ())
+        article = self._article(_key(article_id))
+        found = near_duplicates(self.backend, article)
+        first = (page - 1) * limit
+        hits = [Hit(id=other.id, score=round(sim, 4), article=other, rank=rank)
+                for rank, (other, sim) in enumerate(found[first:first + limit], first + 1)]
+        return SearchResults(query=f"similar:{article.id}", total=len(found), hits=hits,
                              page=page, limit=limit)
 
     def _article(self, article_id: str) -> Article:

@@ -86,6 +86,9 @@ class Backend(Protocol):
     profile: SegmenterProfile
     #: how the index folds text (words, bigrams, patterns, facet values)
     folding: Folding
+    #: whether the index stores repost signatures (:mod:`searchlib.reposts`);
+    #: indexes built before they existed have none until rebuilt
+    signed: bool
 
     # -------------------------------------------------------- reading
 
@@ -107,6 +110,13 @@ class Backend(Protocol):
 
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         """Every match of ``plan`` in ``sort`` order, streamed (bounded memory)."""
+
+    def ranked_signatures(self, plan: Plan, *, sort: str) -> list[tuple[str, float, bytes]]:
+        """Every match of ``plan`` in ``sort`` order as ``(id, score, repost signature)``
+        (the fallback's matches when the plan's own find nothing, as :meth:`search`)."""
+
+    def band_holders(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        """``(id, repost signature)`` of the articles holding any of these LSH band keys."""
 
     def terms(self) -> TermStats:
         """Statistics of the index's text as it is now."""
