@@ -17,6 +17,7 @@ from searchlib.plan import plan_related, plan_search
 from searchlib.query import parse_query
 
 from ..conftest import HANS, read_jsonl
+from ..reposts_oracle import edited, expected_collapse, near_ids
 
 ROWS = read_jsonl(HANS)[:60]
 
@@ -161,3 +162,79 @@ def test_rebuild_keeps_every_article_and_the_analysis_record(loaded):
     assert ix.profile.user_words == (("中华民国政府", None),)
     assert ix.backend.read_meta()["user_words"] == 1
     assert ix.search('"中华民国"').total == sum(contains(r, "中华民国") for r in rows)
+
+
+# ------------------------------------------------------------------ reposts
+
+REPOST_KINDS = ["headline", "credit", "drop", "paragraph", "headline+credit+drop+paragraph"]
+
+
+@pytest.fixture
+def reposted(make_index):
+    """60 articles plus edited copies of three of them."""
+    ix = make_index()
+    originals = [ROWS[3], ROWS[10], ROWS[20]]
+    copies = [edited(r, kind) for r in originals for kind in REPOST_KINDS]
+    report = ix.add(ROWS + copies)
+    assert report.added == len(ROWS) + len(copies) and not report.failed
+    articles = {a.id: a for a in (ix.get(i) for i in ix.ids())}
+    return ix, originals, articles
+
+
+def test_similar_lists_the_edited_copies_of_an_article(reposted):
+    ix, originals, articles = reposted
+    for row in originals:
+        res = ix.similar(row["id"], limit=100)
+        ids = {h.id for h in res.hits}
+        assert {f"{row['id']}-{kind}" for kind in REPOST_KINDS} <= ids
+        assert ids == near_ids(articles, str(row["id"])) and res.total == len(ids)
+        assert str(row["id"]) not in ids
+        assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+        assert all(0.5 <= h.score <= 1.0 and h.duplicates == 0 for h in res.hits)
+        copy = f"{row['id']}-credit"
+        assert str(row["id"]) in {h.id for h in ix.similar(copy, limit=100).hits}
+    with pytest.raises(searchlib.ArticleNotFoundError):
+        ix.similar("no-such-article")
+
+
+@pytest.mark.parametrize("query,sort", [("总统", "relevance"), ("总统", "oldest"), ("-冥王星", "newest")])
+def test_collapse_shows_one_hit_per_cluster_and_counts_the_others(reposted, query, sort):
+    ix, originals, articles = reposted
+    everything = ix.search(query, limit=1000, sort=sort)
+    collapsed = ix.search(query, limit=1000, sort=sort, collapse=True)
+    expected = expected_collapse([h.id for h in everything.hits], articles)
+    assert [(h.id, h.duplicates) for h in collapsed.hits] == expected
+    assert collapsed.total == len(expected) < everything.total
+    assert sum(1 + h.duplicates for h in collapsed.hits) == everything.total
+    assert all(h.duplicates == 0 for h in everything.hits)
+    assert collapsed.hits[0].to_dict()["duplicates"] == collapsed.hits[0].duplicates
+    assert [h.rank for h in collapsed.hits] == list(range(1, len(collapsed.hits) + 1))
+    pages = [(h.id, h.duplicates) for p in (1, 2, 3) for h in
+             ix.search(query, limit=7, page=p, sort=sort, collapse=True).hits]
+    assert pages == expected[:21]
+
+
+def test_clusters_follow_updates_and_deletes(reposted):
+    ix, originals, articles = reposted
+    row = originals[0]
+    original, copy = str(row["id"]), f"{row['id']}-credit"
+    unrelated = ROWS[40]
+    ix.add([{"id": copy, "title": unrelated["title"], "content": unrelated["content"]}])
+    assert copy not in {h.id for h in ix.similar(original, limit=100).hits}
+    assert str(unrelated["id"]) in {h.id for h in ix.similar(copy, limit=100).hits}
+    assert ix.delete(original) is True
+    left = {a.id: a for a in (ix.get(i) for i in ix.ids())}
+    for kind in ("headline", "drop"):
+        article_id = f"{row['id']}-{kind}"
+        assert {h.id for h in ix.similar(article_id, limit=100).hits} == near_ids(left, article_id)
+    order = [h.id for h in ix.search("总统", limit=1000).hits]
+    assert [(h.id, h.duplicates) for h in ix.search("总统", limit=1000, collapse=True).hits] == \
+        expected_collapse(order, left)
+
+
+def test_bad_collapse_values_are_usage_errors(reposted):
+    ix, _, _ = reposted
+    with pytest.raises(searchlib.UsageError):
+        ix.search("总统", collapse="yes")
+    with pytest.raises(searchlib.UsageError):
+        ix.similar("3272", limit=0)

@@ -29,6 +29,7 @@ from . import dsl
 from .cluster import Cluster, call
 from .documents import from_source, index_body
 from .lock import write_lock
+from .reposts import mapping_signed, signed_hit
 from .terms import Terms
 from .writer import BulkWriter
 
@@ -69,6 +70,8 @@ class OpenSearchBackend:
         self.profile: SegmenterProfile = _profile_of(meta.get("profile"))
         self.folding: Folding = folding_for(meta.get("folding"))
         self._owns_client = owns_client
+        #: whether the index stores repost signatures (older indexes have none until rebuilt)
+        self.signed = True
         #: the writer of an ingest into an index that was empty when it began: what
         #: it submitted is all there is (the write lock keeps other writers out)
         self._fresh: BulkWriter | None = None
@@ -84,7 +87,9 @@ class OpenSearchBackend:
             if cluster.client is None:
                 client.close()
             raise IndexNotFoundError(cluster.location, "open it with create=True to create it")
-        return cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
+        backend = cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
+        backend.signed = mapping_signed(client, cluster.index, cluster.location)
+        return backend
 
     @classmethod
     def create(cls, cluster: Cluster, profile: SegmenterProfile, lock_timeout: float) -> OpenSearchBackend:
@@ -218,7 +223,7 @@ class OpenSearchBackend:
             seen += 1
         return out
 
-    def _scan(self, query: dict[str, Any], sort: list[Any], *, source: bool = True,
+    def _scan(self, query: dict[str, Any], sort: list[Any], *, source: bool | list[str] = True,
               page: int = _STREAM_PAGE, limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Every hit of ``query`` in ``sort`` order, through a point in time and search_after."""
         pit = self._call(self.client.create_pit, index=self.name, params={"keep_alive": _KEEP_ALIVE})["pit_id"]
@@ -228,7 +233,8 @@ class OpenSearchBackend:
             while left is None or left > 0:
                 size = page if left is None else min(page, left)
                 body: dict[str, Any] = {"query": query, "sort": sort, "size": size, "track_total_hits": False,
-                                        "track_scores": True, "_source": _SOURCE if source else False,
+                                        "track_scores": True,
+                                        "_source": _SOURCE if source is True else source,
                                         "pit": {"id": pit, "keep_alive": _KEEP_ALIVE}}
                 if after is not None:
                     body["search_after"] = after
@@ -248,6 +254,19 @@ class OpenSearchBackend:
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         for hit in self._scan(self._query_of(plan), dsl.sort_clause(sort)):
             yield from_source(hit["_source"])
+
+    def ranked_signatures(self, plan: Plan, *, sort: str) -> list[tuple[str, float, bytes]]:
+        out = []
+        for hit in self._scan(self._query_of(plan), dsl.sort_clause(sort), source=["repost"], page=WINDOW):
+            article_id, sig = signed_hit(hit)
+            out.append((article_id, float(hit.get("_score") or 0.0), sig))
+        return out
+
+    def band_holders(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        if not keys:
+            return []
+        query = {"terms": {"lsh": list(keys)}}
+        return [signed_hit(hit) for hit in self._scan(query, [{"id": "asc"}], source=["repost"])]
 
     def terms(self) -> Terms:
         return Terms(self._search, self._count_query, self.folding)
@@ -274,7 +293,7 @@ class OpenSearchBackend:
 
     def chunk_writer(self, workers: int) -> BulkWriter:
         writer = BulkWriter(self.client, self.name, self.location, self.profile, self.folding,
-                            on_close=self._end_fresh)
+                            on_close=self._end_fresh, signed=self.signed)
         writer.refresh()  # what an interrupted ingest left unrefreshed counts too
         if self.count() == 0:
             self._fresh = writer
@@ -303,6 +322,7 @@ class OpenSearchBackend:
         swap.append({"remove_index": {"index": old}})
         self._call(self.client.indices.update_aliases, body={"actions": swap})
         self.profile, self.folding = new.profile, new.folding
+        self.signed = True
         return report
 
     def _concrete(self) -> str:
