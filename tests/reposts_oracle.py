@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from searchlib import Article
-from searchlib.reposts import near, signature
+from searchlib.reposts import THRESHOLD, band_keys, signature, similarity
 
 SENTENCE = re.compile(r"(?<=[。！？])")
 
@@ -32,19 +33,29 @@ def edited(row: dict, kind: str) -> dict:
     return {"id": f"{row['id']}-{kind}", "title": title, "content": body, "date": row.get("date")}
 
 
+@lru_cache(maxsize=4096)
+def _signed(title: str, body: str) -> tuple[bytes, frozenset]:
+    sig = signature(title, body)
+    return sig, frozenset(band_keys(sig))
+
+
+def near(a: Article, b: Article) -> bool:
+    """The definition: a shared band and THRESHOLD of equal MinHash values."""
+    (sig_a, keys_a), (sig_b, keys_b) = _signed(a.title, a.body), _signed(b.title, b.body)
+    return bool(keys_a & keys_b) and similarity(sig_a, sig_b) >= THRESHOLD
+
+
 def near_ids(articles: Mapping[str, Article], article_id: str) -> set[str]:
     """Ids of the near-duplicates of ``article_id`` among ``articles``."""
     a = articles[article_id]
-    sig = signature(a.title, a.body)
-    return {i for i, b in articles.items() if i != article_id and near(sig, signature(b.title, b.body))}
+    return {i for i, b in articles.items() if i != article_id and near(a, b)}
 
 
 def expected_collapse(order: Sequence[str], articles: Mapping[str, Article]) -> list[tuple[str, int]]:
     """``(representative id, duplicates)`` for matches ranked as ``order``."""
-    sigs = {i: signature(articles[i].title, articles[i].body) for i in order}
     reps: list[list] = []
     for i in order:
-        owner = next((r for r in reps if near(sigs[i], sigs[r[0]])), None)
+        owner = next((r for r in reps if near(articles[i], articles[r[0]])), None)
         if owner is None:
             reps.append([i, 0])
         else:

@@ -32,6 +32,7 @@ from searchlib import Article, contains
 from searchlib.analysis import fold_key
 
 from .conftest import HANS, HANT, read_jsonl
+from .reposts_oracle import edited, expected_collapse, near_ids
 
 # ---------------------------------------------------------------- material
 
@@ -126,10 +127,14 @@ class IndexHistory(RuleBasedStateMachine):
         out = []
         for _ in range(n):
             kind = data.draw(st.sampled_from(
-                ["new", "same", "body", "title", "meta", "traditional", "no-id", "url"]))
+                ["new", "same", "body", "title", "meta", "traditional", "no-id", "url", "repost"]))
             rec = base_record(data.draw(st.integers(0, len(_BASE) - 1)))
             current = self.oracle.articles.get(rec["id"])
-            if kind == "same" and current is not None:
+            if kind == "repost":  # an edited copy under an id of its own: a near-duplicate
+                edit = data.draw(st.sampled_from(["headline", "credit", "drop", "paragraph", "credit+drop"]))
+                copy = edited({**rec, "content": rec["body"]}, edit)
+                rec = {"id": copy["id"], "title": copy["title"], "body": copy["content"], "date": rec["date"]}
+            elif kind == "same" and current is not None:
                 rec = {k: v for k, v in current.to_dict().items() if v not in (None, [])}
             elif kind == "body":
                 rec["body"] += data.draw(st.sampled_from(
@@ -271,6 +276,23 @@ class IndexHistory(RuleBasedStateMachine):
             self.search_matches_oracle(run[start:start + k])
         for text in ("更正", "快讯", "本文已更新"):  # the edits' own text
             self.search_matches_oracle(text)
+
+
+    @invariant()
+    def reposts_match_the_oracle(self) -> None:
+        if self.ix is None or not self.oracle.articles:
+            return
+        articles = self.oracle.articles
+        rng = random.Random(len(articles) * 17 + len(self.gone))
+        for article_id in rng.sample(sorted(articles), min(3, len(articles))):
+            similar = self.ix.similar(article_id, limit=1000)
+            assert {h.id for h in similar.hits} == near_ids(articles, article_id), article_id
+        for sort in ("relevance", "oldest"):
+            order = [h.id for h in self.ix.search("-冥王星", limit=1000, sort=sort, snippets=0).hits]
+            assert sorted(order) == sorted(articles)
+            collapsed = self.ix.search("-冥王星", limit=1000, sort=sort, collapse=True, snippets=0)
+            assert [(h.id, h.duplicates) for h in collapsed.hits] == expected_collapse(order, articles)
+            assert collapsed.total == len(collapsed.hits)
 
 
 def _run(examples: int, steps: int) -> None:
