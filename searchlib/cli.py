@@ -1,7 +1,8 @@
 """The ``searchlib`` command: a thin layer over the public API.
 
     searchlib ingest --index DIR PATH...
-    searchlib search --index DIR [--limit N] [--json] QUERY...   (or --related ID)
+    searchlib search --index DIR [--limit N] [--collapse] [--json] QUERY...   (or --related ID)
+    searchlib similar --index DIR [--limit N] [--json] ID
     searchlib stats  --index DIR
     searchlib rebuild --index DIR [--user-dict FILE]
     searchlib serve  --index DIR [--host H] [--port N] [--workers N] ...   (extra: server)
@@ -72,9 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--facet", action="append", choices=FACET_FIELDS, default=[],
                     help="count matches by this field (repeatable)")
     se.add_argument("--related", metavar="ID", help="articles related to this one (no QUERY)")
+    se.add_argument("--collapse", action="store_true",
+                    help="one hit per cluster of reposts (near-duplicates), the others counted")
     se.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
     se.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     se.add_argument("query", nargs="*", metavar="QUERY")
+
+    si = sub.add_parser("similar", help="an article's near-duplicates (reposts)",
+                        description="List the articles that are near-duplicates (reposts) of "
+                        "article ID, most similar first, with their similarity to it.")
+    si.add_argument("--index", default=default_index, help=index_help)
+    si.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
+    si.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    si.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
+    si.add_argument("id", metavar="ID")
 
     st = sub.add_parser("stats", help="describe the index")
     st.add_argument("--index", default=default_index, help=index_help)
@@ -108,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _never_fail_on_encoding()
     commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild,
-                "serve": _serve}
+                "serve": _serve, "similar": _similar}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AnalysisMismatchWarning)
@@ -257,13 +269,26 @@ def _search(args: argparse.Namespace) -> int:
         else:
             res = ix.search(q, limit=args.limit, page=args.page, sort=args.sort,
                             date_from=args.date_from, date_to=args.date_to, source=args.source,
-                            category=args.category, facets=tuple(args.facet))
+                            category=args.category, facets=tuple(args.facet), collapse=args.collapse)
+    return _show(args, res)
+
+
+def _similar(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        res = ix.similar(args.id, limit=args.limit, page=args.page)
+    if not args.json and res.total == 0:
+        print(f"No near-duplicates of {args.id}.")
+        return EXIT_OK
+    return _show(args, res)
+
+
+def _show(args: argparse.Namespace, res: SearchResults) -> int:
     if args.json:
         json.dump(res.to_dict(), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                       and not os.environ.get("NO_COLOR"))
+    choice = getattr(args, "color", "auto")
+    color = choice == "always" or (choice == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     _print_results(res, color)
     return EXIT_OK
 
@@ -290,6 +315,10 @@ def _print_results(res: SearchResults, color: bool) -> None:
         print(f"{h.rank}. {title}")
         meta = [str(a.date)[:16] if a.date else None, a.source, a.author and f"记者 {a.author}",
                 f"id {h.id}"]
+        if res.query.startswith("similar:"):
+            meta.append(f"similarity {h.score:.2f}")
+        if h.duplicates:
+            meta.append(f"+{h.duplicates} repost{'s' if h.duplicates > 1 else ''}")
         print("   " + dim[0] + " · ".join(m for m in meta if m) + dim[1])
         for s in h.snippets:
             text = s.markup(*mark).replace("\n", " ")
