@@ -267,7 +267,7 @@ class Hit:
     snippets: tuple[Snippet, ...] = attrs.field(default=(), repr=False)
     title: Snippet | None = attrs.field(default=None, repr=False)
     rank: int = 0
-    duplicates: int = 0
+    duplicates: int = attrs.field(default=0, repr=False)
 
     @property
     def title_html(self) -> str:

@@ -45,7 +45,9 @@ def schemas() -> dict[str, Any]:
         "FacetValue": obj({"value": STR, "count": INT}),
         "Hit": obj({"id": STR, "rank": INT, "score": NUM, "title": STR, **ARTICLE_META,
                     "title_spans": SPANS, "title_html": STR,
-                    "snippets": {"type": "array", "items": ref("Snippet")}}),
+                    "snippets": {"type": "array", "items": ref("Snippet")},
+                    "duplicates": {**INT, "minimum": 0,
+                                   "description": "with collapse: other matches that are reposts of this one"}}),
         "SearchResults": obj({
             "query": STR, "total": {**INT, "minimum": 0}, "page": INT, "hits_per_page": INT,
             "pages": INT, "relaxed": BOOL, "suggestion": OPT_STR, "facets": FACETS,
@@ -93,6 +95,8 @@ def _search_props() -> dict[str, Any]:
         "offsets": {"enum": list(OFFSET_UNITS), "default": "codepoint",
                     "description": "unit of every span: code points, UTF-16 code units (JavaScript) "
                                    "or UTF-8 bytes"},
+        "collapse": {**BOOL, "default": False,
+                     "description": "one hit per cluster of reposts (near-duplicates); total counts clusters"},
     }
 
 
@@ -191,6 +195,9 @@ def openapi_document() -> dict[str, Any]:
             "/v1/articles/{id}/related": {"parameters": [ID_PARAM], "get": _op(
                 "Related articles", results, 400, 404, etag=True,
                 params=_query_params(["page", "hits_per_page", "snippets", "snippet_size", "offsets"]))},
+            "/v1/articles/{id}/similar": {"parameters": [ID_PARAM], "get": _op(
+                "Near-duplicates (reposts) of an article, most similar first (score: similarity)",
+                results, 400, 404, etag=True, params=_query_params(["page", "hits_per_page"]))},
             "/v1/articles/{id}/keywords": {"parameters": [ID_PARAM], "get": _op(
                 "Key terms of an article", _json(ref("Keywords"), "key terms"), 400, 404,
                 params=[N_PARAM], etag=True)},
