@@ -39,7 +39,7 @@ SHINGLE = 5
 #: MinHash bins (values) per signature.
 BINS = 64
 #: Bins per LSH band; bands cover bins 0 .. BANDS * ROWS - 1.
-ROWS = 3
+ROWS = 4
 BANDS = BINS // ROWS
 #: Share of equal bins from which two articles are near-duplicates.
 THRESHOLD = 0.5
