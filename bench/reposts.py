@@ -37,11 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import searchlib  # noqa: E402
-from searchlib import reposts  # noqa: E402
-from searchlib.analysis import SCRIPT  # noqa: E402
+from common import read_news, report
 
-from common import read_news, report  # noqa: E402
+import searchlib
+from searchlib import reposts
+from searchlib.analysis import SCRIPT
 
 SENTENCE = re.compile(r"(?<=[。！？])")
 CREDITS = ["（中央社记者王小明台北电）", "【本报讯】", "（来源：总统府新闻稿）", "新华社台北电　"]
@@ -66,7 +66,8 @@ def edit(row: dict, kind: str, rng: random.Random, same_day: list[dict]) -> tupl
     title, body = row["title"], row["content"]
     added = 0.0
     if "headline" in kind:
-        title = rng.choice(["【转载】", "快讯：", ""]) + title[len(title) // 3:] + rng.choice(["", "（图）", "，各界关注"])
+        title = (rng.choice(["【转载】", "快讯：", ""]) + title[len(title) // 3:]
+                 + rng.choice(["", "（图）", "，各界关注"]))
     if "credit" in kind:
         body = rng.choice(CREDITS) + body + rng.choice(TAILS)
     if "drop" in kind:
@@ -190,6 +191,7 @@ def real(rows: list[dict]) -> None:
 
     by_id = {r["id"]: r for r in rows}
     exact = [jaccard(text(a), text(b)) for a, b in pairs]
+    true = sum(e >= reposts.THRESHOLD for e in exact)
     identical: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         identical[reposts._shingle_text("", r["content"])].append(r["id"])
@@ -198,9 +200,10 @@ def real(rows: list[dict]) -> None:
         ("what", "figure"),
         ("near-duplicate pairs found", f"{len(pairs):,}"),
         ("of which exact Jaccard >= threshold (precision)",
-         f"{sum(e >= reposts.THRESHOLD for e in exact):,} ({pct(sum(e >= reposts.THRESHOLD for e in exact) / max(len(pairs), 1))})"),
+         f"{true:,} ({pct(true / max(len(pairs), 1))})"),
         ("of which exact Jaccard >= 0.3", f"{sum(e >= 0.3 for e in exact):,}"),
-        ("groups of identical bodies under different ids", f"{len(same_body):,} ({sum(map(len, same_body)):,} articles)"),
+        ("groups of identical bodies under different ids",
+         f"{len(same_body):,} ({sum(map(len, same_body)):,} articles)"),
         ("identical-body pairs found", pct(_found_share(same_body, pairs))),
     ])
     examples = sorted(pairs, key=lambda p: -reposts.similarity(sigs[p[0]][0], sigs[p[1]][0]))
@@ -265,7 +268,7 @@ def through_index(rows: list[dict], docs: int, copies_of: int, rng: random.Rando
         folded += everything.total - res.total
         times += 1
     ix.close()
-    ms = lambda xs: f"{statistics.median(xs) * 1000:.1f} ms"  # noqa: E731
+    ms = lambda xs: f"{statistics.median(xs) * 1000:.1f} ms"
     report(f"through an index ({docs:,} articles + {len(copies):,} copies of {copies_of}, Whoosh in memory)", [
         ("what", "figure"),
         ("copies listed by similar(original)", pct(found / len(copies))),
