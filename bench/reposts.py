@@ -174,7 +174,7 @@ def generated(rows: list[dict], n: int, rng: random.Random) -> None:
     report("precision over every pair found among the originals and their copies", [
         ("pairs found", "original and its copy (or two copies of it)", "other pairs",
          "of which exact Jaccard >= threshold", "precision"),
-        (str(len(pairs)), str(len(same_story)), str(len(other)), str(len(true_other)), pct(precision)),
+        (str(len(pairs)), str(len(same_story)), str(len(other)), str(len(true_other)), f"{100 * precision:.2f}%"),
     ])
 
 

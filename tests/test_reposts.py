@@ -56,3 +56,22 @@ def test_collapse_keeps_the_first_of_each_cluster_and_counts_the_rest(order):
     firsts = [story.index(0), story.index(1)]
     assert clusters == sorted([(firsts[0], 2), (firsts[1], 1)])
     assert collapse([]) == [] and collapse([b"", b""]) == [(0, 0), (1, 0)]
+
+
+def test_the_readme_reposts_example_runs_and_prints_what_it_says(tmp_path, capsys):
+    import re
+
+    import searchlib
+
+    from .conftest import ROOT, SAMPLES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reposts (near-duplicates)", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    with searchlib.open_index(tmp_path / "ix", create=True) as ix:
+        ix.ingest([SAMPLES])
+    code = block.replace('"index_data/index"', repr(str(tmp_path / "ix")))
+    exec(compile(code, "README.md", "exec"), {"searchlib": searchlib})   # follows the first example
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "9" and "39679 3" in lines
+    assert lines[-3:] == ["39862 1.0", "39679 0.8594", "39582 0.7031"]
