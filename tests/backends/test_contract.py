@@ -140,6 +140,16 @@ def test_term_statistics(loaded):
     assert example is not None and contains({"title": example.title, "content": example.body}, "总统")
 
 
+def test_batched_term_statistics_agree_with_one_at_a_time(loaded):
+    ix, rows = loaded
+    words = ["总统", "冥王星", "经济", "台湾", "总统", "的"]
+    texts = ["总统府", "冥王", "经", "国家安全", "总统府"]
+    fresh = ix.backend.terms()
+    assert fresh.word_frequencies(words) == {w: ix.backend.terms().word_frequency(w) for w in words}
+    assert fresh.text_frequencies(texts) == {t: sum(contains(r, t) for r in rows) for t in texts}
+    assert fresh.text_frequencies([]) == {} and fresh.word_frequencies([]) == {}
+
+
 def test_the_write_lock_excludes_a_second_writer(make_index, tmp_path):
     if make_index.kind == "whoosh-memory":
         pytest.skip("an index in memory has one NewsIndex")
