@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,6 +41,8 @@ DEFAULT_INDEX = config.DEFAULT_INDEX
 FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
+#: Records of an ingest whose stored versions are looked up at once.
+LOOKUP_BLOCK = 500
 #: Every article (stats, date range).
 _EVERYTHING = Plan(node=All(()))
 
@@ -410,14 +412,49 @@ def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = 
 
     ``verbatim``: every record is written (a rebuild copies articles that are
     already distinct, duplicates of text included)."""
+    known: dict[str, str | None] = {}  # id -> stored fingerprint, looked up a block at a time
+
     def stored(article_id: str) -> str | None:
+        if article_id in known:
+            return known[article_id]
         article = backend.get(article_id)
         return fingerprint(article) if article is not None else None
+
+    def look_up(block: list[Record]) -> None:
+        known.clear()
+        ids = [rec.article.id for rec in block if rec.article is not None]
+        found = backend.get_many(ids) if ids else {}
+        known.update((key, fingerprint(found[key]) if key in found else None) for key in ids)
 
     identity = Identity(stored, backend.holders, skip_duplicates=not verbatim)
     session = IngestSession(backend.chunk_writer(workers or config.workers()), identity,
                             chunk_bytes=config.chunk_bytes(), strict=strict, progress=progress)
-    return session.run(records)
+    return session.run(_in_blocks(records, LOOKUP_BLOCK, look_up))
+
+
+def _in_blocks(records: Iterable[Record], size: int,
+               before: Callable[[list[Record]], None]) -> Iterator[Record]:
+    """``records`` again, ``before(block)`` called ahead of each block of ``size``.
+
+    An error reading the input surfaces after the records read before it."""
+    it = iter(records)
+    while True:
+        block: list[Record] = []
+        error: BaseException | None = None
+        try:
+            for rec in it:
+                block.append(rec)
+                if len(block) == size:
+                    break
+        except Exception as exc:  # the input's own error, raised in its place below
+            error = exc
+        if block:
+            before(block)
+        yield from block
+        if error is not None:
+            raise error
+        if len(block) < size:
+            return
 
 
 def _hits(found: Found, plan: Plan, patterns: Patterns, first_rank: int, snippets: int,

@@ -104,6 +104,10 @@ class Backend(Protocol):
     def get(self, article_id: str) -> Article | None:
         """The article stored under ``article_id``, or None."""
 
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles of ``article_ids`` (absent ids left out; one round trip
+        where the engine is remote)."""
+
     def holders(self, digest: str) -> list[str]:
         """Ids of the articles whose content digest is ``digest``."""
 

@@ -140,6 +140,24 @@ def test_term_statistics(loaded):
     assert example is not None and contains({"title": example.title, "content": example.body}, "总统")
 
 
+def test_many_articles_are_read_at_once_as_one_at_a_time(loaded):
+    ix, rows = loaded
+    ids = [str(r["id"]) for r in rows[:7]] + ["no-such-article", str(rows[0]["id"])]
+    found = ix.backend.get_many(ids)
+    assert set(found) == {str(r["id"]) for r in rows[:7]}
+    assert all(found[key] == ix.get(key) for key in found)
+    assert ix.backend.get_many([]) == {}
+
+
+def test_a_second_ingest_of_the_same_records_changes_nothing_and_updates_what_changed(loaded):
+    ix, rows = loaded
+    again = [dict(r) for r in rows]
+    again[2]["title"] = again[2]["title"] + "（更正）"
+    report = ix.add(again)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, len(rows) - 1)
+    assert ix.get(str(rows[2]["id"])).title.endswith("（更正）")
+
+
 def test_batched_term_statistics_agree_with_one_at_a_time(loaded):
     ix, rows = loaded
     words = ["总统", "冥王星", "经济", "台湾", "总统", "的"]

@@ -39,6 +39,8 @@ WINDOW = 10_000
 #: Hits per request when every match is streamed.
 _STREAM_PAGE = 500
 _KEEP_ALIVE = "2m"
+#: Articles read by one multi-get (identity look-ups of an ingest).
+_MGET = 500
 _FACET_FIELDS = {"source": "source_raw", "category": "category_raw", "year": "year", "month": "month"}
 _SOURCE = ["id", "stored"]
 #: Facet values counted in the search request itself (more are read page by page).
@@ -122,6 +124,18 @@ class OpenSearchBackend:
         found = self._call(self.client.get, index=self.name, id=article_id,
                            params={"ignore": 404, "_source_includes": "id,stored"})
         return from_source(found["_source"]) if found.get("found") else None
+
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        wanted = list(dict.fromkeys(article_ids))
+        fresh = self._fresh
+        if fresh is not None:
+            wanted = [key for key in wanted if key in fresh.ids]
+        out: dict[str, Article] = {}
+        for at in range(0, len(wanted), _MGET):
+            found = self._call(self.client.mget, index=self.name, body={"ids": wanted[at:at + _MGET]},
+                               params={"_source_includes": "id,stored"})
+            out.update((doc["_id"], from_source(doc["_source"])) for doc in found["docs"] if doc.get("found"))
+        return out
 
     def holders(self, digest: str) -> list[str]:
         fresh = self._fresh
