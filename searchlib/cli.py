@@ -21,6 +21,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import config
@@ -400,7 +401,7 @@ def _synonyms(args: argparse.Namespace) -> int:
         if args.file == "-":
             ix.set_synonyms(parse_synonyms(sys.stdin.read(), ix.backend.folding, "<stdin>"))
         elif args.file:
-            ix.set_synonyms(args.file)
+            ix.set_synonyms(Path(args.file))
         groups = ix.synonyms()
     if args.json:
         print(json.dumps(groups, ensure_ascii=False))

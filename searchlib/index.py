@@ -310,7 +310,7 @@ class NewsIndex:
 
     # ------------------------------------------------------------ synonyms
 
-    def set_synonyms(self, groups: Sequence[Sequence[str]] | str | os.PathLike[str]) -> list[list[str]]:
+    def set_synonyms(self, groups: Sequence[Sequence[str]] | os.PathLike[str]) -> list[list[str]]:
         """Replace the index's synonym groups (``[]`` clears them); no rebuild.
 
         Every search from then on, in this process and in any other reading
@@ -319,7 +319,9 @@ class NewsIndex:
 
         Args:
             groups: a list of groups (``[["新冠", "武汉肺炎", "COVID-19"], ...]``),
-                or the path of a synonyms file (:func:`searchlib.read_synonyms`).
+                or a synonyms file as a ``pathlib.Path`` (:func:`searchlib.read_synonyms`;
+                a plain string is never taken for a file name: text from a user
+                must not open files).
 
         Returns:
             The groups as stored (members stripped).
@@ -329,7 +331,7 @@ class NewsIndex:
             IndexLockedError: another writer holds the index.
         """
         folding = self.backend.folding
-        if isinstance(groups, (str, os.PathLike)):
+        if isinstance(groups, os.PathLike):
             checked = read_synonyms(groups, folding)
         else:
             checked = check_groups(groups, folding)

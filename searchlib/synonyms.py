@@ -76,8 +76,9 @@ def check_groups(groups: Any, folding: Folding, labels: Sequence[str] | None = N
             in two groups; more than :data:`MAX_GROUPS` groups.
     """
     if isinstance(groups, (str, bytes)) or not isinstance(groups, (list, tuple)):
+        hint = " (for a file, give a pathlib.Path or use read_synonyms)" if isinstance(groups, str) else ""
         raise UsageError("synonyms are a list of groups, each a list of terms, e.g. "
-                         f"[['新冠', 'COVID-19']], not {type(groups).__name__}")
+                         f"[['新冠', 'COVID-19']], not {type(groups).__name__}{hint}")
     if len(groups) > MAX_GROUPS:
         raise UsageError(f"{len(groups):,} synonym groups; the limit is {MAX_GROUPS:,}")
     seen: dict[str, tuple[str, str]] = {}  # folded member -> (group label, member)
