@@ -13,7 +13,7 @@ from searchlib import contains
 from searchlib.cli import main
 from searchlib.synonyms import MAX_MEMBER_CHARS, parse_synonyms, read_synonyms
 
-from .conftest import HANS, SAMPLES, read_jsonl
+from .conftest import HANS, ROOT, SAMPLES, read_jsonl
 
 ROWS = read_jsonl(HANS)
 CHINA = ["大陆", "中共", "中國大陸"]          # a traditional member, folded as the index folds it
@@ -254,3 +254,15 @@ def test_the_recent_news_find_covid_by_any_of_its_names():
         for n in names:
             assert found(ix, n) == every
         assert every > own["新冠"] and every > own["COVID-19"]
+
+
+def test_the_readme_example_runs(tmp_path):
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Synonyms", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "synonyms.txt").write_text("新冠, 武汉肺炎, COVID-19\n", encoding="utf-8")
+    block = block.replace('"synonyms.txt"', repr(str(tmp_path / "synonyms.txt")))
+    with searchlib.open_index(None) as ix:
+        ix.add([{"id": "1", "title": "防疫", "body": "COVID-19疫情"}, {"id": "2", "title": "新冠", "body": "疫苗"}])
+        from pathlib import Path
+        exec(compile(block, "README.md", "exec"), {"ix": ix, "Path": Path, "searchlib": searchlib})
+        assert ix.synonyms() == []
