@@ -68,11 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--index", default=default_index, help=index_help)
     se.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
     se.add_argument("--page", type=int, default=1, help="page number (default 1)")
-    se.add_argument("--sort", choices=SORTS, default="relevance")
-    se.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
-    se.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
-    se.add_argument("--source", help="only articles from this source")
-    se.add_argument("--category", help="only articles in this category")
+    _add_filters(se)
     se.add_argument("--facet", action="append", choices=FACET_FIELDS, default=[],
                     help="count matches by this field (repeatable)")
     se.add_argument("--related", metavar="ID", help="articles related to this one (no QUERY)")
@@ -94,11 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
     ex.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
                     help="start with a UTF-8 byte-order mark (default: for CSV only)")
-    ex.add_argument("--sort", choices=SORTS, default="relevance")
-    ex.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
-    ex.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
-    ex.add_argument("--source", help="only articles from this source")
-    ex.add_argument("--category", help="only articles in this category")
+    _add_filters(ex)
     ex.add_argument("query", nargs="+", metavar="QUERY")
 
     sy = sub.add_parser("synonyms", help="show, set or clear the index's synonym groups",
@@ -126,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="let pages from ORIGIN call the API (repeatable)")
     sv.add_argument("--read-only", action="store_true", help="refuse every write")
     return p
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """The sort and filter options of search (and export)."""
+    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
+    p.add_argument("--source", help="only articles from this source")
+    p.add_argument("--category", help="only articles in this category")
 
 
 def _never_fail_on_encoding() -> None:
