@@ -134,3 +134,14 @@ def test_every_worker_of_a_running_server_uses_new_groups_at_its_next_search(new
         assert all(a == expected(*LEE) for a in after) and expected(*LEE) != expected("李登辉")
     finally:
         served.stop()
+
+
+def test_answers_match_the_documented_schema(news_admin):
+    jsonschema = pytest.importorskip("jsonschema")
+    schemas = news_admin.get("/openapi.json").json()["components"]["schemas"]
+    schema = {**schemas["Synonyms"], "components": {"schemas": schemas}}
+    put = news_admin.put("/v1/synonyms", json={"groups": [LEE]}, headers=AUTH).json()
+    for body in (put, news_admin.get("/v1/synonyms").json()):
+        jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"groups": [["一"]]}, schema, cls=jsonschema.Draft202012Validator)
