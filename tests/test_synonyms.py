@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import searchlib
 from searchlib import contains
@@ -266,3 +268,38 @@ def test_the_readme_example_runs(tmp_path):
         from pathlib import Path
         exec(compile(block, "README.md", "exec"), {"ix": ix, "Path": Path, "searchlib": searchlib})
         assert ix.synonyms() == []
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+any_char = st.characters(blacklist_categories=())  # surrogates and controls included
+member_text = st.one_of(st.text(any_char, max_size=8),
+                        st.text(st.sampled_from(list('新冠COVID-19大陆中共國"()：:OR ,\t')), max_size=8))
+
+
+@pytest.fixture
+def scratch(news):
+    yield news
+    news.set_synonyms([])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(groups=st.lists(st.lists(member_text, max_size=4), max_size=4), q=member_text)
+def test_any_groups_are_stored_or_refused_and_any_query_then_answers(scratch, groups, q):
+    """Random groups: stored as checked, or a UsageError; then any query gives
+    results or a SearchlibError, never a crash."""
+    news = scratch
+    before = news.synonyms()
+    try:
+        stored = news.set_synonyms(groups)
+    except searchlib.UsageError:
+        assert news.synonyms() == before
+        stored = before
+    assert news.synonyms() == stored
+    try:
+        res = news.search(q, limit=5)
+    except searchlib.SearchlibError:
+        return
+    assert res.total >= len(res.hits)
