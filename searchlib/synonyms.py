@@ -17,7 +17,10 @@ so every backend executes the same thing):
   新冠疫苗 (新冠 | 疫苗) finds 新冠疫苗, 武汉肺炎疫苗 and COVID-19疫苗; a
   member inside a word (the 新冠 of a term cut as one word) is left alone;
 - quoted text (``"新冠"``) means exactly the quoted text, as always;
-- the member found is ranked as the text it is, and highlighted.
+- the member found is ranked as the text it is, and highlighted;
+- a question, and the partial matches of keywords no article holds in full,
+  rank by topical words: a topical word that is a member (a whole word)
+  counts wherever any member of its group occurs.
 
 A member is one search term: text with a letter, digit or Han character, no
 spaces, nothing the query language reads as syntax. A term may be in one
@@ -239,6 +242,16 @@ class Synonyms:
             i = best[3] + 1
         return found
 
+    def alternatives(self, words: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``(word, the other members of its group)`` for each of ``words`` that is a member."""
+        out = []
+        for word in words:
+            g = self.by_form.get(self.folding.word_form(word))
+            if g is not None:
+                form = self.folding.word_form(word)
+                out.append((word, tuple(m for m in self.groups[g] if self.folding.word_form(m) != form)))
+        return tuple(out)
+
     def variants(self, text: str, profile: SegmenterProfile) -> list[str]:
         """``text`` and the texts its members may be replaced by (the text first;
         none alike after folding; at most :data:`MAX_VARIANTS`)."""
@@ -286,9 +299,14 @@ def with_groups(meta: dict[str, Any], groups: Groups) -> dict[str, Any]:
 
 def expand_plan(plan: Plan, synonyms: Synonyms | None, profile: SegmenterProfile) -> Plan:
     """``plan`` with each unquoted term that holds a member matching any member
-    (an OR of the variants; see the module docstring). Unchanged without synonyms."""
+    (an OR of the variants), and each topical word of its question that is a
+    member counting its group's other members (see the module docstring).
+    Unchanged without synonyms."""
     if synonyms is None or not synonyms.groups or plan.node is None:
         return plan
+    question = plan.question
+    if question is not None:
+        question = attrs.evolve(question, alternatives=synonyms.alternatives(question.words))
     words = dict(plan.words)
 
     def expand(node: Node) -> Node:
@@ -312,6 +330,6 @@ def expand_plan(plan: Plan, synonyms: Synonyms | None, profile: SegmenterProfile
         return node
 
     node = expand(plan.node)
-    if node == plan.node:
+    if node == plan.node and question == plan.question:
         return plan
-    return attrs.evolve(plan, node=node, words=words)
+    return attrs.evolve(plan, node=node, words=words, question=question)

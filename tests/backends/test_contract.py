@@ -214,3 +214,24 @@ def test_another_reader_uses_new_synonyms_at_its_next_search(make_index):
         assert {h.id for h in other.search("李登辉", limit=100).hits} == both
     finally:
         other.close()
+
+
+def test_questions_and_partial_matches_count_any_member_as_the_word(loaded):
+    ix, rows = loaded
+
+    def holding(*texts):
+        return {str(r["id"]) for r in rows if any(contains(r, t) for t in texts)}
+
+    def found(q):
+        res = ix.search(q, limit=100)
+        return {h.id for h in res.hits}, res
+
+    question, partial = "李登辉的职务是什么？", "李登辉 冥王星"  # topical words: 李登辉 职务; 李登辉 冥王星
+    assert found(question)[0] == holding("李登辉", "职务")
+    assert found(partial)[0] == holding("李登辉", "冥王星")
+    ix.set_synonyms([LEE])
+    assert found(question)[0] == holding("李登辉", "李总统", "职务") != holding("李登辉", "职务")
+    ids, res = found(partial)
+    assert res.relaxed and ids == holding("李登辉", "李总统")
+    assert any("李总统" in s.matches for h in res.hits for s in h.snippets)
+    ix.set_synonyms([])

@@ -107,6 +107,7 @@ def question_query(q: Question, folding: Folding) -> Query:
             held.append({"term": {WORDS[field]: {"value": word_token(word), "boost": boost}}})
             if len(word) > 1:
                 held.append(exact(GRAMS[field], word, folding, EXACT_WEIGHT * boost))
+            held += [exact(GRAMS[field], alt, folding, boost) for alt in q.others(word)]
     extra = [exact(GRAMS["body"], pair, folding, PAIR_WEIGHT) for pair in q.pairs]
     extra += [{"term": {GRAMS["body"]: {"value": token(g), "boost": GRAM_WEIGHT}}} for g in q.grams]
     query: Query = {"bool": {"should": held, "minimum_should_match": 1}}
