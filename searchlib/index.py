@@ -33,6 +33,7 @@ from .query import All, DateSpan, Match, Node, Query, parse_query, positive_text
 from .ranking import RELATED_TERMS
 from .related import key_terms
 from .suggest import suggest
+from .synonyms import Synonyms, check_groups, expand_plan, groups_of, read_synonyms, with_groups
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
@@ -288,7 +289,7 @@ class NewsIndex:
         old = self.backend
 
         def fill(new: Backend) -> IngestReport:
-            new.write_meta(self._analysis_meta(profile))
+            new.write_meta(with_groups(self._analysis_meta(profile), groups_of(old.read_meta())))
             everything = old.iter_matches(_EVERYTHING, sort="oldest")
             return _run_session(new, records_from_objects(everything), verbatim=True)
 
@@ -308,6 +309,46 @@ class NewsIndex:
         """
         with self._writing():
             self.backend.backup(dest)
+
+    # ------------------------------------------------------------ synonyms
+
+    def set_synonyms(self, groups: Sequence[Sequence[str]] | os.PathLike[str]) -> list[list[str]]:
+        """Replace the index's synonym groups (``[]`` clears them); no rebuild.
+
+        Every search from then on, in this process and in any other reading
+        the index, finds any member of a group for a term that is a member
+        (see :mod:`searchlib.synonyms`).
+
+        Args:
+            groups: a list of groups (``[["新冠", "武汉肺炎", "COVID-19"], ...]``),
+                or a synonyms file as a ``pathlib.Path`` (:func:`searchlib.read_synonyms`;
+                a plain string is never taken for a file name: text from a user
+                must not open files).
+
+        Returns:
+            The groups as stored (members stripped).
+
+        Raises:
+            UsageError: a group is invalid (the message says which and why).
+            IndexLockedError: another writer holds the index.
+        """
+        folding = self.backend.folding
+        if isinstance(groups, os.PathLike):
+            checked = read_synonyms(groups, folding)
+        else:
+            checked = check_groups(groups, folding)
+        with self._writing():
+            meta = self.backend.read_meta() or self._analysis_meta()
+            self.backend.write_meta(with_groups(meta, checked))
+        return checked
+
+    def synonyms(self) -> list[list[str]]:
+        """The index's synonym groups, as set (``[]``: none)."""
+        return groups_of(self.backend.read_meta())
+
+    def _synonyms(self) -> Synonyms | None:
+        groups = groups_of(self.backend.read_meta())
+        return Synonyms.of(groups, self.backend.folding) if groups else None
 
     # ------------------------------------------------------------ searching
 
@@ -337,6 +378,7 @@ class NewsIndex:
         query = parse_query(scrub(q) if isinstance(q, str) else q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
         found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
                                     stop=page * limit, facets=names)
         hits = _hits(found, plan, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
@@ -365,6 +407,7 @@ class NewsIndex:
         query = parse_query(scrub(q))
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
         return self.backend.iter_matches(plan, sort=sort)
 
     def keywords(self, article_id: str, n: int = 10) -> list[str]:

@@ -204,7 +204,8 @@ class OpenSearchBackend:
         factor of :mod:`searchlib.ranking` (the local executor applies it to every match):
         the window's order, then OpenSearch's for the hits after it."""
         folding = self.folding
-        held = {dsl.word_name(i): dsl.word_held(w, folding) for i, w in enumerate(question.words)}
+        held = {dsl.word_name(i): dsl.word_held(w, folding, question.others(w))
+                for i, w in enumerate(question.words)}
         aggs = {**body.get("aggs", {}),
                 "_words": {"global": {}, "aggs": {"held": {"filters": {"filters": held}}}}}
         answer = self._search({**body, "aggs": aggs, "_source": False, "from": 0,

@@ -100,15 +100,16 @@ def node_query(node: Node, plan: Plan) -> Query:
     raise TypeError(node)  # pragma: no cover
 
 
-def word_held(word: str, folding: Folding) -> Query:
-    """Articles holding one topical word of a question (as a word or as exact text),
-    scored as :mod:`searchlib.ranking` says."""
+def word_held(word: str, folding: Folding, others: tuple[str, ...] = ()) -> Query:
+    """Articles holding one topical word of a question (as a word or as exact text, or
+    one of ``others``: its synonyms), scored as :mod:`searchlib.ranking` says."""
     held: list[Query] = []
     for field in ("title", "body"):
         boost = TITLE_BOOST if field == "title" else 1.0
         held.append({"term": {WORDS[field]: {"value": word_token(word), "boost": boost}}})
         if len(word) > 1:
             held.append(exact(GRAMS[field], word, folding, EXACT_WEIGHT * boost))
+        held += [exact(GRAMS[field], alt, folding, boost) for alt in others]
     return {"bool": {"should": held, "minimum_should_match": 1}}
 
 
@@ -122,7 +123,7 @@ def question_query(q: Question, folding: Folding) -> Query:
     (the coverage factor is applied to the best hits afterwards: see the backend)."""
     held = []
     for i, word in enumerate(q.words):
-        clause = word_held(word, folding)
+        clause = word_held(word, folding, q.others(word))
         held.append({"bool": {**clause["bool"], "_name": word_name(i)}})
     extra = [exact(GRAMS["body"], pair, folding, PAIR_WEIGHT) for pair in q.pairs]
     extra += [{"term": {GRAMS["body"]: {"value": token(g), "boost": GRAM_WEIGHT}}} for g in q.grams]

@@ -369,6 +369,7 @@ class Executor:
                 parts = [self.bm25(field, self.phrase_tf(field, [word]), boost)]
                 if len(word) > 1:
                     parts.append(self.bm25(grams, self.exact_tf(grams, word), EXACT_WEIGHT * boost))
+                parts += [self.bm25(grams, self.exact_tf(grams, alt), boost) for alt in q.others(word)]
                 for part in parts:
                     for d, s in part.items():
                         found[d] = found.get(d, 0.0) + s
