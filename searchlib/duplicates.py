@@ -48,13 +48,14 @@ def collapsed_search(backend: Backend, plan: Plan, *, sort: str, start: int, sto
     counts = backend.search(plan, sort=sort, start=0, stop=0, facets=facets)
     ranked = backend.ranked_signatures(plan, sort=sort)
     clusters = collapse([sig for _, _, sig in ranked])
+    page = clusters[start:stop]
+    articles = backend.get_many([ranked[pos][0] for pos, _ in page])
     hits: list[tuple[Article, float]] = []
     duplicates: list[int] = []
-    for pos, dups in clusters[start:stop]:
+    for pos, dups in page:
         article_id, score, _ = ranked[pos]
-        article = backend.get(article_id)
-        if article is not None:  # None only if deleted since the ranking was read
-            hits.append((article, score))
+        if article_id in articles:  # absent only if deleted since the ranking was read
+            hits.append((articles[article_id], score))
             duplicates.append(dups)
     best = max((score for _, score, _ in ranked), default=0.0)
     return Found(total=len(clusters), hits=hits, facets=counts.facets, relaxed=counts.relaxed,
@@ -73,9 +74,6 @@ def near_duplicates(backend: Backend, article: Article) -> list[tuple[Article, f
     found = [(similarity(sig, other), other_id)
              for other_id, other in backend.band_holders(band_keys(sig))
              if other_id != article.id and near(sig, other)]
-    out = []
-    for sim, other_id in sorted(found, key=lambda f: (-f[0], f[1])):
-        other_article = backend.get(other_id)
-        if other_article is not None:
-            out.append((other_article, sim))
-    return out
+    found.sort(key=lambda f: (-f[0], f[1]))
+    articles = backend.get_many([other_id for _, other_id in found])
+    return [(articles[other_id], sim) for sim, other_id in found if other_id in articles]

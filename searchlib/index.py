@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,6 +36,7 @@ from .query import All, DateSpan, Match, Node, Query, parse_query, positive_text
 from .ranking import RELATED_TERMS
 from .related import key_terms
 from .suggest import suggest
+from .synonyms import Synonyms, check_groups, expand_plan, groups_of, read_synonyms, with_groups
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
@@ -44,6 +45,8 @@ DEFAULT_INDEX = config.DEFAULT_INDEX
 FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
+#: Records of an ingest whose stored versions are looked up at once.
+LOOKUP_BLOCK = 500
 #: Every article (stats, date range).
 _EVERYTHING = Plan(node=All(()))
 
@@ -289,7 +292,7 @@ class NewsIndex:
         old = self.backend
 
         def fill(new: Backend) -> IngestReport:
-            new.write_meta(self._analysis_meta(profile))
+            new.write_meta(with_groups(self._analysis_meta(profile), groups_of(old.read_meta())))
             everything = old.iter_matches(_EVERYTHING, sort="oldest")
             return _run_session(new, records_from_objects(everything), verbatim=True)
 
@@ -309,6 +312,46 @@ class NewsIndex:
         """
         with self._writing():
             self.backend.backup(dest)
+
+    # ------------------------------------------------------------ synonyms
+
+    def set_synonyms(self, groups: Sequence[Sequence[str]] | os.PathLike[str]) -> list[list[str]]:
+        """Replace the index's synonym groups (``[]`` clears them); no rebuild.
+
+        Every search from then on, in this process and in any other reading
+        the index, finds any member of a group for a term that is a member
+        (see :mod:`searchlib.synonyms`).
+
+        Args:
+            groups: a list of groups (``[["新冠", "武汉肺炎", "COVID-19"], ...]``),
+                or a synonyms file as a ``pathlib.Path`` (:func:`searchlib.read_synonyms`;
+                a plain string is never taken for a file name: text from a user
+                must not open files).
+
+        Returns:
+            The groups as stored (members stripped).
+
+        Raises:
+            UsageError: a group is invalid (the message says which and why).
+            IndexLockedError: another writer holds the index.
+        """
+        folding = self.backend.folding
+        if isinstance(groups, os.PathLike):
+            checked = read_synonyms(groups, folding)
+        else:
+            checked = check_groups(groups, folding)
+        with self._writing():
+            meta = self.backend.read_meta() or self._analysis_meta()
+            self.backend.write_meta(with_groups(meta, checked))
+        return checked
+
+    def synonyms(self) -> list[list[str]]:
+        """The index's synonym groups, as set (``[]``: none)."""
+        return groups_of(self.backend.read_meta())
+
+    def _synonyms(self) -> Synonyms | None:
+        groups = groups_of(self.backend.read_meta())
+        return Synonyms.of(groups, self.backend.folding) if groups else None
 
     # ------------------------------------------------------------ searching
 
@@ -345,6 +388,7 @@ class NewsIndex:
         query = parse_query(scrub(q) if isinstance(q, str) else q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
         start, stop = (page - 1) * limit, page * limit
         duplicates: list[int] = []
         if collapse:
@@ -380,6 +424,7 @@ class NewsIndex:
         query = parse_query(scrub(q))
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
         return self.backend.iter_matches(plan, sort=sort)
 
     def keywords(self, article_id: str, n: int = 10) -> list[str]:
@@ -446,14 +491,49 @@ def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = 
 
     ``verbatim``: every record is written (a rebuild copies articles that are
     already distinct, duplicates of text included)."""
+    known: dict[str, str | None] = {}  # id -> stored fingerprint, looked up a block at a time
+
     def stored(article_id: str) -> str | None:
+        if article_id in known:
+            return known[article_id]
         article = backend.get(article_id)
         return fingerprint(article) if article is not None else None
+
+    def look_up(block: list[Record]) -> None:
+        known.clear()
+        ids = [rec.article.id for rec in block if rec.article is not None]
+        found = backend.get_many(ids) if ids else {}
+        known.update((key, fingerprint(found[key]) if key in found else None) for key in ids)
 
     identity = Identity(stored, backend.holders, skip_duplicates=not verbatim)
     session = IngestSession(backend.chunk_writer(workers or config.workers()), identity,
                             chunk_bytes=config.chunk_bytes(), strict=strict, progress=progress)
-    return session.run(records)
+    return session.run(_in_blocks(records, LOOKUP_BLOCK, look_up))
+
+
+def _in_blocks(records: Iterable[Record], size: int,
+               before: Callable[[list[Record]], None]) -> Iterator[Record]:
+    """``records`` again, ``before(block)`` called ahead of each block of ``size``.
+
+    An error reading the input surfaces after the records read before it."""
+    it = iter(records)
+    while True:
+        block: list[Record] = []
+        error: BaseException | None = None
+        try:
+            for rec in it:
+                block.append(rec)
+                if len(block) == size:
+                    break
+        except Exception as exc:  # the input's own error, raised in its place below
+            error = exc
+        if block:
+            before(block)
+        yield from block
+        if error is not None:
+            raise error
+        if len(block) < size:
+            return
 
 
 def _hits(found: Found, plan: Plan, patterns: Patterns, first_rank: int, snippets: int,

@@ -1,7 +1,7 @@
 """Histories, not snapshots: random sequences of writes, deletes, re-opens,
 rebuilds and restores, checked after every step against a simple oracle.
 
-The oracle is a dict of the articles as they now are. "Article a matches
+The oracle is a dict of the articles as they now are (and the synonym groups set). "Article a matches
 query q" means ``contains(a.title, q)`` or ``contains(a.body, q)``: a pattern
 search over each text, with no index. After each step every id, every article, the
 count and a few searches (hits, totals, facet counts) must equal the oracle's.
@@ -39,6 +39,8 @@ from .reposts_oracle import edited, expected_collapse, near_ids
 _BASE = [r for r in read_jsonl(HANS) if len(r["content"]) < 1500][:30]
 _TRAD = {str(r["id"]): r for r in read_jsonl(HANT)}
 SOURCES = ["江城日报", "江城日報", "新华社", "中央社", None]
+#: Synonym groups a history may set (any subset: no two share a member); 經濟 is traditional.
+SYNONYMS = [["更正", "快讯"], ["两岸", "大陆"], ["經濟", "中共"], ["本文已更新", "圆满结束"]]
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -99,6 +101,7 @@ class IndexHistory(RuleBasedStateMachine):
         self.files = 0
         self.env = {k: os.environ.get(k) for k in ("SEARCHLIB_CHUNK_BYTES",)}
         self.gone: list[str] = []  # texts of deleted or replaced versions
+        self.synonyms: list[list[str]] = []
 
     # -------------------------------------------------------- setup / teardown
 
@@ -209,6 +212,11 @@ class IndexHistory(RuleBasedStateMachine):
         if expected is not None:
             self.gone.append(expected.body)
 
+    @rule(groups=st.lists(st.sampled_from(SYNONYMS), unique_by=lambda g: g[0], max_size=3))
+    def set_synonyms(self, groups: list[list[str]]) -> None:
+        assert self.ix.set_synonyms(groups) == groups
+        self.synonyms = groups
+
     @precondition(lambda self: self.on_disk)
     @rule()
     def reopen(self) -> None:
@@ -259,6 +267,21 @@ class IndexHistory(RuleBasedStateMachine):
                 years[f"{a.date.year:04d}"] += 1
         assert Counter({fold_key(k): v for k, v in res.facets["source"].items()}) == sources
         assert res.facets["year"] == dict(years)
+
+    @invariant()
+    def synonyms_find_any_member(self) -> None:
+        """An unquoted member finds the articles holding any member of its group."""
+        if self.ix is None:
+            return
+        assert self.ix.synonyms() == self.synonyms
+        for group in self.synonyms:
+            expected = set().union(*(self.oracle.matching(m) for m in group))
+            for member in group:
+                res = self.ix.search(member, limit=1000, snippets=0)
+                if res.relaxed:  # nothing holds any member: partial matches of its words
+                    assert expected == set(), member
+                else:
+                    assert {h.id for h in res.hits} == expected and res.total == len(expected), member
 
     @invariant()
     def searches_are_exact(self) -> None:

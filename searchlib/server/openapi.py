@@ -73,6 +73,9 @@ def schemas() -> dict[str, Any]:
                         "status": INT, "detail": STR, "instance": STR},
                        required=["type", "title", "status", "detail"], extra=True),
         "SearchRequest": obj(_search_props(), required=["q"]),
+        "Synonyms": obj({"groups": {"type": "array", "items": {
+            "type": "array", "items": {**STR, "minLength": 1}, "minItems": 2},
+            "description": "groups of terms that find each other; [] clears them"}}),
     }
 
 
@@ -203,6 +206,16 @@ def openapi_document() -> dict[str, Any]:
                 params=[N_PARAM], etag=True)},
             "/v1/ingest": {"post": _op("Ingest uploaded files (JSONL, JSON, CSV, raw text, .gz)",
                                        report, 400, 413, 415, body=upload, admin=True)},
+            "/v1/synonyms": {
+                "get": _op("The synonym groups", _json(ref("Synonyms"), "the groups", etag=True),
+                           etag=True),
+                "put": _op("Replace the synonym groups (query-time: no rebuild)",
+                           _json(ref("Synonyms"), "the groups as stored"), 400, 413, 415, admin=True,
+                           body={"application/json": {"schema": ref("Synonyms")},
+                                 "text/plain": {"schema": {
+                                     **STR, "description": "one group a line, members separated "
+                                     "by commas (, ， 、) or spaces; # starts a comment"}}}),
+            },
             "/health": {"get": _op("Alive", _json(ref("Health"), "alive"))},
             "/ready": {"get": _op("Ready (after a warm-up search)", _json(ref("Health"), "ready"), 503)},
         },

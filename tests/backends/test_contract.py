@@ -141,6 +141,34 @@ def test_term_statistics(loaded):
     assert example is not None and contains({"title": example.title, "content": example.body}, "总统")
 
 
+def test_many_articles_are_read_at_once_as_one_at_a_time(loaded):
+    ix, rows = loaded
+    ids = [str(r["id"]) for r in rows[:7]] + ["no-such-article", str(rows[0]["id"])]
+    found = ix.backend.get_many(ids)
+    assert set(found) == {str(r["id"]) for r in rows[:7]}
+    assert all(found[key] == ix.get(key) for key in found)
+    assert ix.backend.get_many([]) == {}
+
+
+def test_a_second_ingest_of_the_same_records_changes_nothing_and_updates_what_changed(loaded):
+    ix, rows = loaded
+    again = [dict(r) for r in rows]
+    again[2]["title"] = again[2]["title"] + "（更正）"
+    report = ix.add(again)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, len(rows) - 1)
+    assert ix.get(str(rows[2]["id"])).title.endswith("（更正）")
+
+
+def test_batched_term_statistics_agree_with_one_at_a_time(loaded):
+    ix, rows = loaded
+    words = ["总统", "冥王星", "经济", "台湾", "总统", "的"]
+    texts = ["总统府", "冥王", "经", "国家安全", "总统府"]
+    fresh = ix.backend.terms()
+    assert fresh.word_frequencies(words) == {w: ix.backend.terms().word_frequency(w) for w in words}
+    assert fresh.text_frequencies(texts) == {t: sum(contains(r, t) for r in rows) for t in texts}
+    assert fresh.text_frequencies([]) == {} and fresh.word_frequencies([]) == {}
+
+
 def test_the_write_lock_excludes_a_second_writer(make_index, tmp_path):
     if make_index.kind == "whoosh-memory":
         pytest.skip("an index in memory has one NewsIndex")
@@ -238,3 +266,77 @@ def test_bad_collapse_values_are_usage_errors(reposted):
         ix.search("总统", collapse="yes")
     with pytest.raises(searchlib.UsageError):
         ix.similar("3272", limit=0)
+
+
+# ---------------------------------------------------------------- synonyms
+
+CHINA = ["大陆", "中共", "中國大陸"]  # a traditional member: found as the index folds it
+LEE = ["李登辉", "李总统"]
+
+
+def test_synonyms_find_any_member_exactly_and_quotes_stay_exact(loaded):
+    ix, rows = loaded
+
+    def holding(*texts):
+        return {str(r["id"]) for r in rows if any(contains(r, t) for t in texts)}
+
+    def found(q):
+        res = ix.search(q, limit=100, snippets=1)
+        assert not res.relaxed and res.total == len(res.hits)
+        return {h.id for h in res.hits}, res
+
+    assert ix.set_synonyms([CHINA, LEE]) == [CHINA, LEE] and ix.synonyms() == [CHINA, LEE]
+    for member in CHINA + LEE:
+        group = CHINA if member in CHINA else LEE
+        assert found(member)[0] == holding(*group)
+    assert holding(*LEE) != holding("李登辉") and holding(*CHINA) != holding("中共")
+    assert found('"中共"')[0] == holding("中共")
+    assert found("大陆当局")[0] == holding("大陆当局", "中共当局", "中國大陸当局")
+    assert found("两岸 -中共")[0] == holding("两岸") - holding(*CHINA)
+    ids, res = found("李登辉")
+    marked = {m for h in res.hits for s in h.snippets for m in s.matches}
+    assert "李总统" in marked
+    streamed = {a.id for a in ix.iter_search("李登辉")}
+    assert streamed == holding(*LEE)
+    ix.rebuild()
+    assert ix.synonyms() == [CHINA, LEE] and found("李登辉")[0] == holding(*LEE)
+    ix.set_synonyms([])
+    assert ix.synonyms() == [] and found("李登辉")[0] == holding("李登辉")
+
+
+def test_another_reader_uses_new_synonyms_at_its_next_search(make_index):
+    if make_index.kind == "whoosh-memory":
+        pytest.skip("an index in memory has one NewsIndex")
+    ix = make_index()
+    ix.add([dict(r, id=str(r["id"])) for r in ROWS])
+    other = searchlib.open_index(ix.path)
+    try:
+        lee = {str(r["id"]) for r in ROWS if contains(r, "李登辉")}
+        both = {str(r["id"]) for r in ROWS if contains(r, "李登辉") or contains(r, "李总统")}
+        assert {h.id for h in other.search("李登辉", limit=100).hits} == lee != both
+        ix.set_synonyms([LEE])
+        assert other.synonyms() == [LEE]
+        assert {h.id for h in other.search("李登辉", limit=100).hits} == both
+    finally:
+        other.close()
+
+
+def test_questions_and_partial_matches_count_any_member_as_the_word(loaded):
+    ix, rows = loaded
+
+    def holding(*texts):
+        return {str(r["id"]) for r in rows if any(contains(r, t) for t in texts)}
+
+    def found(q):
+        res = ix.search(q, limit=100)
+        return {h.id for h in res.hits}, res
+
+    question, partial = "李登辉的职务是什么？", "李登辉 冥王星"  # topical words: 李登辉 职务; 李登辉 冥王星
+    assert found(question)[0] == holding("李登辉", "职务")
+    assert found(partial)[0] == holding("李登辉", "冥王星")
+    ix.set_synonyms([LEE])
+    assert found(question)[0] == holding("李登辉", "李总统", "职务") != holding("李登辉", "职务")
+    ids, res = found(partial)
+    assert res.relaxed and ids == holding("李登辉", "李总统")
+    assert any("李总统" in s.matches for h in res.hits for s in h.snippets)
+    ix.set_synonyms([])

@@ -135,6 +135,11 @@ class WhooshBackend:
         stored = self._searcher().document(id=article_id)
         return from_stored(stored) if stored else None
 
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        searcher = self._searcher()
+        found = {key: searcher.document(id=key) for key in dict.fromkeys(article_ids)}
+        return {key: from_stored(stored) for key, stored in found.items() if stored}
+
     def holders(self, digest: str) -> list[str]:
         return [d["id"] for d in self._searcher().documents(digest=digest)]
 
