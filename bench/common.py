@@ -73,8 +73,9 @@ def build_naive(records: list[dict[str, Any]], folder: Path | None) -> tuple[Any
 
     jieba.setLogLevel(60)
     jieba.initialize()  # dictionary load is not indexing time, for either side
-    if folder is None:
-        ix = RamStorage().create_index(naive_schema())
+    if folder is None:  # Whoosh's writer spills to $TMPDIR/<indexname>.tmp and removes it
+        # when done: a name of its own, or two benchmarks at once break each other's commit
+        ix = RamStorage().create_index(naive_schema(), indexname=f"naive{os.getpid()}x{time.time_ns()}")
     else:
         folder.mkdir(parents=True, exist_ok=True)
         ix = FileStorage(str(folder)).create_index(naive_schema())

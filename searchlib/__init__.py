@@ -29,12 +29,13 @@ from .errors import (
 )
 from .index import DEFAULT_INDEX, NewsIndex, open_index
 from .models import Article, Failure, Hit, IngestReport, SearchResults, Snippet
+from .synonyms import read_synonyms
 
 __all__ = [
     "__version__",
     "open_index", "NewsIndex", "DEFAULT_INDEX",
     "Article", "Hit", "Snippet", "SearchResults", "IngestReport", "Failure",
-    "fold", "contains",
+    "fold", "contains", "read_synonyms",
     "SearchlibError", "QuerySyntaxError", "IndexNotFoundError", "IndexExistsError",
     "IndexLockedError", "IndexCorruptError", "ArticleNotFoundError", "InvalidArticleError",
     "IngestError", "DictionaryError", "UsageError", "ClusterError", "AnalysisMismatchWarning",

@@ -1,9 +1,12 @@
 """The ``searchlib`` command: a thin layer over the public API.
 
     searchlib ingest --index DIR PATH...
-    searchlib search --index DIR [--limit N] [--json] QUERY...   (or --related ID)
+    searchlib search --index DIR [--limit N] [--collapse] [--json] QUERY...   (or --related ID)
+    searchlib similar --index DIR [--limit N] [--json] ID
     searchlib stats  --index DIR
     searchlib complete --index DIR [-n N] [--json] PREFIX
+    searchlib export --index DIR --format jsonl|csv [--output FILE] QUERY...
+    searchlib synonyms --index DIR [FILE | --show | --clear]
     searchlib rebuild --index DIR [--user-dict FILE]
     searchlib serve  --index DIR [--host H] [--port N] [--workers N] ...   (extra: server)
 
@@ -13,12 +16,14 @@ Errors are one line on stderr and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 import time
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import config
@@ -67,14 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--index", default=default_index, help=index_help)
     se.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
     se.add_argument("--page", type=int, default=1, help="page number (default 1)")
-    se.add_argument("--sort", choices=SORTS, default="relevance")
-    se.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
-    se.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
-    se.add_argument("--source", help="only articles from this source")
-    se.add_argument("--category", help="only articles in this category")
+    _add_filters(se)
     se.add_argument("--facet", action="append", choices=FACET_FIELDS, default=[],
                     help="count matches by this field (repeatable)")
     se.add_argument("--related", metavar="ID", help="articles related to this one (no QUERY)")
+    se.add_argument("--collapse", action="store_true",
+                    help="one hit per cluster of reposts (near-duplicates), the others counted")
     se.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
     se.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     se.add_argument("query", nargs="*", metavar="QUERY")
@@ -87,10 +90,43 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("-n", type=int, default=10, help="completions at most (default 10, up to 100)")
     co.add_argument("--json", action="store_true", help="print a JSON list (for programs)")
     co.add_argument("prefix", metavar="PREFIX")
+    si = sub.add_parser("similar", help="an article's near-duplicates (reposts)",
+                        description="List the articles that are near-duplicates (reposts) of "
+                        "article ID, most similar first, with their similarity to it.")
+    si.add_argument("--index", default=default_index, help=index_help)
+    si.add_argument("--limit", "-n", type=int, default=10, help="hits per page (default 10)")
+    si.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    si.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
+    si.add_argument("id", metavar="ID")
 
     st = sub.add_parser("stats", help="describe the index")
     st.add_argument("--index", default=default_index, help=index_help)
     st.add_argument("--json", action="store_true")
+
+    ex = sub.add_parser("export", help="write every matching article (JSON Lines or CSV)",
+                        description="Write every article matching QUERY (no page limit), streamed, "
+                        "to stdout or --output FILE. CSV is UTF-8 with a byte-order mark (so a "
+                        "spreadsheet opens it right; --no-bom to omit it), dates ISO 8601, tags "
+                        "joined by '; '. JSON Lines: one article object a line.")
+    ex.add_argument("--index", default=default_index, help=index_help)
+    ex.add_argument("--format", choices=("jsonl", "csv"), required=True)
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    ex.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
+                    help="start with a UTF-8 byte-order mark (default: for CSV only)")
+    _add_filters(ex)
+    ex.add_argument("query", nargs="+", metavar="QUERY")
+
+    sy = sub.add_parser("synonyms", help="show, set or clear the index's synonym groups",
+                        description="Synonym groups make a search for any member find every member, "
+                        "at query time (no rebuild). FILE: UTF-8, one group a line, members "
+                        "separated by commas (, ， 、) or, on a line without commas, by spaces; "
+                        "# starts a comment; - reads stdin. Without FILE, shows the groups.")
+    sy.add_argument("--index", default=default_index, help=index_help)
+    what = sy.add_mutually_exclusive_group()
+    what.add_argument("file", nargs="?", metavar="FILE", help="replace the groups with this file's")
+    what.add_argument("--show", action="store_true", help="print the groups (the default)")
+    what.add_argument("--clear", action="store_true", help="remove every group")
+    sy.add_argument("--json", action="store_true", help="print the groups as a JSON array")
 
     sv = sub.add_parser("serve", help="serve a JSON API and a search page (needs searchlib[server])",
                         description="Serve the index over HTTP: the JSON API under /v1 (OpenAPI at "
@@ -107,6 +143,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """The sort and filter options of search (and export)."""
+    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only articles on or after DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only articles on or before DATE")
+    p.add_argument("--source", help="only articles from this source")
+    p.add_argument("--category", help="only articles in this category")
+
+
 def _never_fail_on_encoding() -> None:
     """Text that the terminal's encoding cannot show is escaped, not an error."""
     for stream in (sys.stdout, sys.stderr):
@@ -120,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _never_fail_on_encoding()
     commands = {"ingest": _ingest, "search": _search, "stats": _stats, "rebuild": _rebuild,
-                "serve": _serve, "complete": _complete}
+                "serve": _serve, "complete": _complete, "export": _export, "synonyms": _synonyms,
+                "similar": _similar}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AnalysisMismatchWarning)
@@ -269,13 +315,26 @@ def _search(args: argparse.Namespace) -> int:
         else:
             res = ix.search(q, limit=args.limit, page=args.page, sort=args.sort,
                             date_from=args.date_from, date_to=args.date_to, source=args.source,
-                            category=args.category, facets=tuple(args.facet))
+                            category=args.category, facets=tuple(args.facet), collapse=args.collapse)
+    return _show(args, res)
+
+
+def _similar(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        res = ix.similar(args.id, limit=args.limit, page=args.page)
+    if not args.json and res.total == 0:
+        print(f"No near-duplicates of {args.id}.")
+        return EXIT_OK
+    return _show(args, res)
+
+
+def _show(args: argparse.Namespace, res: SearchResults) -> int:
     if args.json:
         json.dump(res.to_dict(), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                       and not os.environ.get("NO_COLOR"))
+    choice = getattr(args, "color", "auto")
+    color = choice == "always" or (choice == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     _print_results(res, color)
     return EXIT_OK
 
@@ -304,6 +363,10 @@ def _print_results(res: SearchResults, color: bool) -> None:
         print(f"{h.rank}. {title}")
         meta = [str(a.date)[:16] if a.date else None, a.source, a.author and f"记者 {a.author}",
                 f"id {h.id}"]
+        if res.query.startswith("similar:"):
+            meta.append(f"similarity {h.score:.2f}")
+        if h.duplicates:
+            meta.append(f"+{h.duplicates} repost{'s' if h.duplicates > 1 else ''}")
         print("   " + dim[0] + " · ".join(m for m in meta if m) + dim[1])
         for s in h.snippets:
             text = s.markup(*mark).replace("\n", " ")
@@ -344,6 +407,67 @@ def _stats(args: argparse.Namespace) -> int:
     if info["sources"]:
         print("sources:   " + ", ".join(f"{k} ({v})" for k, v in list(info["sources"].items())[:10]))
     print(f"segmenter: {info['segmenter']} ({info['user_words']} user words)")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import write_export
+
+    q = " ".join(args.query)
+    with open_index(args.index) as ix:
+        articles = ix.iter_search(q, sort=args.sort, date_from=args.date_from, date_to=args.date_to,
+                                  source=args.source, category=args.category)
+        if args.output is None:
+            sys.stdout.flush()
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                n = write_export(articles, out, args.format, bom=args.bom)
+                out.flush()
+            except BrokenPipeError:  # the reader went away (`| head`): not an error
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return EXIT_OK
+            finally:
+                out.detach()
+        else:
+            part = f"{args.output}.part"  # the file appears whole, or not at all
+            try:
+                with open(part, "w", encoding="utf-8", newline="") as f:
+                    n = write_export(articles, f, args.format, bom=args.bom)
+                os.replace(part, args.output)
+            finally:
+                if os.path.exists(part):
+                    os.remove(part)
+    where = f" to {args.output}" if args.output else ""
+    print(f"exported {n:,} articles{where}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- synonyms
+
+
+def _synonyms(args: argparse.Namespace) -> int:
+    from .synonyms import parse_synonyms
+
+    with open_index(args.index) as ix:
+        if args.clear:
+            ix.set_synonyms([])
+            print(f"cleared the synonyms of {ix.path}", file=sys.stderr)
+            return EXIT_OK
+        if args.file == "-":
+            ix.set_synonyms(parse_synonyms(sys.stdin.read(), ix.backend.folding, "<stdin>"))
+        elif args.file:
+            ix.set_synonyms(Path(args.file))
+        groups = ix.synonyms()
+    if args.json:
+        print(json.dumps(groups, ensure_ascii=False))
+    elif args.file:
+        print(f"{len(groups)} synonym groups set", file=sys.stderr)
+    else:
+        for group in groups:
+            print(", ".join(group))
     return EXIT_OK
 
 

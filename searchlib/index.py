@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+import attrs
 
 from . import config
 from ._version import __version__
@@ -22,6 +24,7 @@ from .backends import open_backend
 from .backends.base import SORTS, Backend, Found
 from .complete import Surfaces, check_prefix, complete
 from .dates import parse_date
+from .duplicates import collapsed_search, near_duplicates
 from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
 from .fields import FACET_FIELDS
 from .highlight import highlight_whole, make_snippets
@@ -35,6 +38,7 @@ from .query import All, DateSpan, Match, Node, Query, parse_query, positive_text
 from .ranking import RELATED_TERMS
 from .related import key_terms
 from .suggest import suggest
+from .synonyms import Synonyms, check_groups, expand_plan, groups_of, read_synonyms, with_groups
 
 __all__ = ["NewsIndex", "open_index", "DEFAULT_INDEX", "SORTS"]
 
@@ -43,6 +47,8 @@ DEFAULT_INDEX = config.DEFAULT_INDEX
 FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
+#: Records of an ingest whose stored versions are looked up at once.
+LOOKUP_BLOCK = 500
 #: Every article (stats, date range).
 _EVERYTHING = Plan(node=All(()))
 
@@ -290,7 +296,7 @@ class NewsIndex:
         old = self.backend
 
         def fill(new: Backend) -> IngestReport:
-            new.write_meta(self._analysis_meta(profile))
+            new.write_meta(with_groups(self._analysis_meta(profile), groups_of(old.read_meta())))
             everything = old.iter_matches(_EVERYTHING, sort="oldest")
             return _run_session(new, records_from_objects(everything), verbatim=True)
 
@@ -311,12 +317,52 @@ class NewsIndex:
         with self._writing():
             self.backend.backup(dest)
 
+    # ------------------------------------------------------------ synonyms
+
+    def set_synonyms(self, groups: Sequence[Sequence[str]] | os.PathLike[str]) -> list[list[str]]:
+        """Replace the index's synonym groups (``[]`` clears them); no rebuild.
+
+        Every search from then on, in this process and in any other reading
+        the index, finds any member of a group for a term that is a member
+        (see :mod:`searchlib.synonyms`).
+
+        Args:
+            groups: a list of groups (``[["新冠", "武汉肺炎", "COVID-19"], ...]``),
+                or a synonyms file as a ``pathlib.Path`` (:func:`searchlib.read_synonyms`;
+                a plain string is never taken for a file name: text from a user
+                must not open files).
+
+        Returns:
+            The groups as stored (members stripped).
+
+        Raises:
+            UsageError: a group is invalid (the message says which and why).
+            IndexLockedError: another writer holds the index.
+        """
+        folding = self.backend.folding
+        if isinstance(groups, os.PathLike):
+            checked = read_synonyms(groups, folding)
+        else:
+            checked = check_groups(groups, folding)
+        with self._writing():
+            meta = self.backend.read_meta() or self._analysis_meta()
+            self.backend.write_meta(with_groups(meta, checked))
+        return checked
+
+    def synonyms(self) -> list[list[str]]:
+        """The index's synonym groups, as set (``[]``: none)."""
+        return groups_of(self.backend.read_meta())
+
+    def _synonyms(self) -> Synonyms | None:
+        groups = groups_of(self.backend.read_meta())
+        return Synonyms.of(groups, self.backend.folding) if groups else None
+
     # ------------------------------------------------------------ searching
 
     def search(self, q: str, *, limit: int = 10, page: int = 1, sort: str = "relevance",
                date_from: Any = None, date_to: Any = None, source: str | None = None,
                category: str | None = None, facets: Sequence[str] = (),
-               snippets: int = 3, snippet_size: int = 120) -> SearchResults:
+               snippets: int = 3, snippet_size: int = 120, collapse: bool = False) -> SearchResults:
         """Search the index.
 
         Args:
@@ -327,22 +373,37 @@ class NewsIndex:
             source, category: keep articles of this source / category.
             facets: count matches by ``"source"``, ``"category"``, ``"year"``, ``"month"``.
             snippets: body fragments per hit; snippet_size: about how long each is.
+            collapse: one hit per cluster of reposts (near-duplicates, see
+                :mod:`searchlib.reposts`): the best-ranked of each, with
+                ``hit.duplicates`` counting the others; ``total`` and pages
+                count clusters, facets still count every match.
 
         Returns:
             :class:`SearchResults` with the exact total and this page's hits.
 
         Raises:
             QuerySyntaxError: the query cannot be parsed.
-            UsageError: an option has a bad value.
+            UsageError: an option has a bad value, or ``collapse`` on an index
+                built before repost signatures existed (rebuild it).
         """
         names = _check_options(limit, page, sort, facets)
+        if not isinstance(collapse, bool):
+            raise UsageError(f"collapse must be True or False, not {collapse!r}")
         query, readings = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
-        found = self.backend.search(plan, sort=sort, start=(page - 1) * limit,
-                                    stop=page * limit, facets=names)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
+        start, stop = (page - 1) * limit, page * limit
+        duplicates: list[int] = []
+        if collapse:
+            found, duplicates = collapsed_search(self.backend, plan, sort=sort, start=start, stop=stop,
+                                                 facets=names)
+        else:
+            found = self.backend.search(plan, sort=sort, start=start, stop=stop, facets=names)
         hits = _hits(found, plan, plan.highlights(plan.ask or found.relaxed), (page - 1) * limit + 1,
                      snippets, snippet_size)
+        if duplicates:
+            hits = [attrs.evolve(hit, duplicates=n) for hit, n in zip(hits, duplicates)]
         suggestion = (suggest(query.text, query.node, self.backend.terms(), self.backend.folding)
                       if _wants_suggestion(query, found.total, found.relaxed) else None)
         return SearchResults(query=query.text, total=found.total, hits=hits, page=page,
@@ -367,13 +428,15 @@ class NewsIndex:
         query, _ = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
                            self.backend.folding)
+        plan = expand_plan(plan, self._synonyms(), self.profile)
         return self.backend.iter_matches(plan, sort=sort)
 
     def _parse(self, q: str) -> tuple[Query, Readings]:
         """The query, with its pinyin terms read as Han words (:mod:`searchlib.pinyin`)."""
         terms = self.backend.terms()
+        folding = self.backend.folding
         return read_pinyin(parse_query(scrub(q) if isinstance(q, str) else q), terms, self._pinyin,
-                           self.backend.folding, lambda words: self._surfaces.get(terms, words, self.backend.folding))
+                           folding, lambda words: self._surfaces.get(terms, words, folding))
 
     def complete(self, prefix: str, n: int = 10) -> list[str]:
         """Likely completions of the last term of ``prefix``, best first: the
@@ -423,6 +486,25 @@ class NewsIndex:
         return SearchResults(query=f"related:{article.id}", total=found.total, hits=hits,
                              page=page, limit=limit)
 
+    def similar(self, article_id: str | int, *, limit: int = 10, page: int = 1) -> SearchResults:
+        """The article's near-duplicates (reposts), most similar first: hits whose
+        ``score`` is the similarity to it (the share of equal MinHash values,
+        an estimate of how much of their text they share), not the article itself.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+            UsageError: a bad option, or an index built before repost
+                signatures existed (rebuild it).
+        """
+        _check_options(limit, page, "relevance", ())
+        article = self._article(_key(article_id))
+        found = near_duplicates(self.backend, article)
+        first = (page - 1) * limit
+        hits = [Hit(id=other.id, score=round(sim, 4), article=other, rank=rank)
+                for rank, (other, sim) in enumerate(found[first:first + limit], first + 1)]
+        return SearchResults(query=f"similar:{article.id}", total=len(found), hits=hits,
+                             page=page, limit=limit)
+
     def _article(self, article_id: str) -> Article:
         article = self.get(article_id)
         if article is None:
@@ -437,14 +519,49 @@ def _run_session(backend: Backend, records: Iterable[Record], *, strict: bool = 
 
     ``verbatim``: every record is written (a rebuild copies articles that are
     already distinct, duplicates of text included)."""
+    known: dict[str, str | None] = {}  # id -> stored fingerprint, looked up a block at a time
+
     def stored(article_id: str) -> str | None:
+        if article_id in known:
+            return known[article_id]
         article = backend.get(article_id)
         return fingerprint(article) if article is not None else None
+
+    def look_up(block: list[Record]) -> None:
+        known.clear()
+        ids = [rec.article.id for rec in block if rec.article is not None]
+        found = backend.get_many(ids) if ids else {}
+        known.update((key, fingerprint(found[key]) if key in found else None) for key in ids)
 
     identity = Identity(stored, backend.holders, skip_duplicates=not verbatim)
     session = IngestSession(backend.chunk_writer(workers or config.workers()), identity,
                             chunk_bytes=config.chunk_bytes(), strict=strict, progress=progress)
-    return session.run(records)
+    return session.run(_in_blocks(records, LOOKUP_BLOCK, look_up))
+
+
+def _in_blocks(records: Iterable[Record], size: int,
+               before: Callable[[list[Record]], None]) -> Iterator[Record]:
+    """``records`` again, ``before(block)`` called ahead of each block of ``size``.
+
+    An error reading the input surfaces after the records read before it."""
+    it = iter(records)
+    while True:
+        block: list[Record] = []
+        error: BaseException | None = None
+        try:
+            for rec in it:
+                block.append(rec)
+                if len(block) == size:
+                    break
+        except Exception as exc:  # the input's own error, raised in its place below
+            error = exc
+        if block:
+            before(block)
+        yield from block
+        if error is not None:
+            raise error
+        if len(block) < size:
+            return
 
 
 def _hits(found: Found, plan: Plan, patterns: Patterns, first_rank: int, snippets: int,

@@ -255,7 +255,11 @@ class Snippet:
 
 @attrs.frozen
 class Hit:
-    """One search result."""
+    """One search result.
+
+    ``duplicates``: with ``search(..., collapse=True)``, how many other matches
+    are near-duplicates (reposts) of this one and were left out; else 0.
+    """
 
     id: str
     score: float
@@ -263,6 +267,7 @@ class Hit:
     snippets: tuple[Snippet, ...] = attrs.field(default=(), repr=False)
     title: Snippet | None = attrs.field(default=None, repr=False)
     rank: int = 0
+    duplicates: int = attrs.field(default=0, repr=False)
 
     @property
     def title_html(self) -> str:
@@ -279,6 +284,7 @@ class Hit:
         out["title_spans"] = [list(sp) for sp in self.title.spans] if self.title else []
         out["title_html"] = self.title_html
         out["snippets"] = [s.to_dict() for s in self.snippets]
+        out["duplicates"] = self.duplicates
         return out
 
 

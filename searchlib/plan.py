@@ -45,11 +45,18 @@ class Question:
         words: the topical words, distinct, in query order.
         pairs: adjacent topical words joined (``国务院`` ``新闻办`` -> ``国务院新闻办``).
         grams: the distinct character bigrams of the query's index form (letters, digits, Han).
+        alternatives: ``(word, texts)``: other texts that count as that word where
+            they occur exactly (its synonyms, :mod:`searchlib.synonyms`).
     """
 
     words: tuple[str, ...]
     pairs: tuple[str, ...] = ()
     grams: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def others(self, word: str) -> tuple[str, ...]:
+        """The texts that count as ``word`` besides itself."""
+        return next((texts for w, texts in self.alternatives if w == word), ())
 
 
 @attrs.frozen(eq=False)
@@ -84,7 +91,9 @@ class Plan:
         if self.node is None:
             return highlight_patterns([], [w for w, _ in self.weighted], self.folding)
         if by_question and self.question is not None:
-            return highlight_patterns([], (*self.question.pairs, *self.question.words), self.folding)
+            q = self.question
+            others = [t for _, texts in q.alternatives for t in texts]
+            return highlight_patterns([], (*q.pairs, *q.words, *others), self.folding)
         return highlight_patterns([self.node], (), self.folding)
 
 

@@ -37,8 +37,9 @@ def key_terms(article: Article, terms: TermStats, profile: SegmenterProfile, n: 
                 surface.setdefault(word, text[start:end])
     n_docs = max(1, terms.doc_count())
     scored = []
+    df = terms.word_frequencies(list(tf))
     for word, f in tf.items():
-        idf = math.log(n_docs / (terms.word_frequency(word) + 1)) + 1.0
+        idf = math.log(n_docs / (df[word] + 1)) + 1.0
         scored.append((word, surface[word], (1.0 + math.log(f)) * idf))
     scored.sort(key=lambda t: (-t[2], t[0]))
     return scored[:n]

@@ -48,8 +48,9 @@ def _correct(terms: TermStats, text: str, folding: Folding) -> tuple[str, int] |
     need = max(1, FACTOR * terms.text_frequency(m))
     for candidates in (_substitutions(terms, m), _deletions(m)):
         best: tuple[str, int] | None = None
+        frequencies = terms.text_frequencies(candidates)
         for cand in candidates:
-            hits = terms.text_frequency(cand)
+            hits = frequencies[cand]
             if hits >= need and (best is None or hits > best[1]):
                 best = (cand, hits)
         if best is not None:

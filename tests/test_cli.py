@@ -216,3 +216,35 @@ def test_output_to_a_terminal_that_cannot_show_chinese_is_escaped(cli_index):
                           env=dict(os.environ, PYTHONIOENCODING="ascii"))
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
     assert b"\\u63f4" in proc.stdout  # 援, escaped
+
+
+def test_collapse_and_similar_on_the_command_line(tmp_path, capsys):
+    from .conftest import HANS, read_jsonl
+    from .reposts_oracle import edited
+
+    rows = read_jsonl(HANS)[:30]
+    copies = [edited(rows[3], "headline"), edited(rows[3], "credit+drop")]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows + copies), encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert main(["ingest", "--index", index, "-q", str(feed)]) == 0
+    capsys.readouterr()
+    original = str(rows[3]["id"])
+    assert main(["search", "--index", index, "--json", "--limit", "100", "--", "-冥王星"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert main(["search", "--index", index, "--json", "--limit", "100", "--collapse", "--", "-冥王星"]) == 0
+    collapsed = json.loads(capsys.readouterr().out)
+    assert everything["total"] == 32 and collapsed["total"] == 30
+    assert all(h["duplicates"] == 0 for h in everything["hits"])
+    assert sum(1 + h["duplicates"] for h in collapsed["hits"]) == 32
+    assert main(["similar", "--index", index, "--json", original]) == 0
+    similar = json.loads(capsys.readouterr().out)
+    assert {h["id"] for h in similar["hits"]} == {c["id"] for c in copies} and similar["total"] == 2
+    assert main(["similar", "--index", index, original]) == 0
+    out = capsys.readouterr().out
+    assert "2 results for similar:" in out and "similarity 1.00" in out and copies[0]["id"] in out
+    assert main(["search", "--index", index, "--collapse", rows[3]["title"]]) == 0   # not in the new headline
+    assert "1 results for" in (out := capsys.readouterr().out) and "· +1 repost\n" in out
+    assert main(["similar", "--index", index, "no-such-id"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no article with id" in err

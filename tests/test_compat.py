@@ -81,3 +81,23 @@ def test_an_index_of_the_first_release_takes_writes_and_folds_its_facets(old_ind
     with searchlib.open_index(old_index) as ix:    # rebuilt: no mismatch left to warn about
         assert ix.search("援疆干部").total == 1 and ix.backend.folding is SCRIPT
         assert ix.search("總統").total == ix.search("总统").total > 0
+
+
+def test_reposts_on_an_index_of_the_first_release_say_to_rebuild_and_work_after(old_index):
+    texts, _ = source_articles()
+    first = sorted(texts)[0]
+    with open_quietly(old_index) as ix:
+        assert ix.search("总统").total > 0                       # plain searches are unaffected
+        for call in (lambda: ix.search("总统", collapse=True), lambda: ix.similar(first)):
+            with pytest.raises(searchlib.UsageError, match="rebuild"):
+                call()
+        ix.add([{"id": "new", "title": "新文章", "body": "援疆干部再次座谈。"}])   # writes still work
+        with pytest.raises(searchlib.UsageError, match="rebuild"):
+            ix.search("援疆干部", collapse=True)
+        ix.rebuild()                                            # signs every article
+        article = ix.get(first)
+        ix.add([{"id": "copy", "title": "转载：" + article.title, "body": article.body}])
+        assert [h.id for h in ix.similar(first).hits] == ["copy"]
+        collapsed = ix.search("-冥王星", collapse=True, limit=100)
+        assert collapsed.total == ix.count() - 1
+        assert {(h.id, h.duplicates) for h in collapsed.hits if h.duplicates} in ({(first, 1)}, {("copy", 1)})

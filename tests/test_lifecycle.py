@@ -1,7 +1,7 @@
 """Histories, not snapshots: random sequences of writes, deletes, re-opens,
 rebuilds and restores, checked after every step against a simple oracle.
 
-The oracle is a dict of the articles as they now are. "Article a matches
+The oracle is a dict of the articles as they now are (and the synonym groups set). "Article a matches
 query q" means ``contains(a.title, q)`` or ``contains(a.body, q)``: a pattern
 search over each text, with no index. After each step every id, every article, the
 count and a few searches (hits, totals, facet counts) must equal the oracle's.
@@ -32,12 +32,15 @@ from searchlib import Article, contains
 from searchlib.analysis import fold_key
 
 from .conftest import HANS, HANT, read_jsonl
+from .reposts_oracle import edited, expected_collapse, near_ids
 
 # ---------------------------------------------------------------- material
 
 _BASE = [r for r in read_jsonl(HANS) if len(r["content"]) < 1500][:30]
 _TRAD = {str(r["id"]): r for r in read_jsonl(HANT)}
 SOURCES = ["江城日报", "江城日報", "新华社", "中央社", None]
+#: Synonym groups a history may set (any subset: no two share a member); 經濟 is traditional.
+SYNONYMS = [["更正", "快讯"], ["两岸", "大陆"], ["經濟", "中共"], ["本文已更新", "圆满结束"]]
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -98,6 +101,7 @@ class IndexHistory(RuleBasedStateMachine):
         self.files = 0
         self.env = {k: os.environ.get(k) for k in ("SEARCHLIB_CHUNK_BYTES",)}
         self.gone: list[str] = []  # texts of deleted or replaced versions
+        self.synonyms: list[list[str]] = []
 
     # -------------------------------------------------------- setup / teardown
 
@@ -126,10 +130,14 @@ class IndexHistory(RuleBasedStateMachine):
         out = []
         for _ in range(n):
             kind = data.draw(st.sampled_from(
-                ["new", "same", "body", "title", "meta", "traditional", "no-id", "url"]))
+                ["new", "same", "body", "title", "meta", "traditional", "no-id", "url", "repost"]))
             rec = base_record(data.draw(st.integers(0, len(_BASE) - 1)))
             current = self.oracle.articles.get(rec["id"])
-            if kind == "same" and current is not None:
+            if kind == "repost":  # an edited copy under an id of its own: a near-duplicate
+                edit = data.draw(st.sampled_from(["headline", "credit", "drop", "paragraph", "credit+drop"]))
+                copy = edited({**rec, "content": rec["body"]}, edit)
+                rec = {"id": copy["id"], "title": copy["title"], "body": copy["content"], "date": rec["date"]}
+            elif kind == "same" and current is not None:
                 rec = {k: v for k, v in current.to_dict().items() if v not in (None, [])}
             elif kind == "body":
                 rec["body"] += data.draw(st.sampled_from(
@@ -204,6 +212,11 @@ class IndexHistory(RuleBasedStateMachine):
         if expected is not None:
             self.gone.append(expected.body)
 
+    @rule(groups=st.lists(st.sampled_from(SYNONYMS), unique_by=lambda g: g[0], max_size=3))
+    def set_synonyms(self, groups: list[list[str]]) -> None:
+        assert self.ix.set_synonyms(groups) == groups
+        self.synonyms = groups
+
     @precondition(lambda self: self.on_disk)
     @rule()
     def reopen(self) -> None:
@@ -256,6 +269,21 @@ class IndexHistory(RuleBasedStateMachine):
         assert res.facets["year"] == dict(years)
 
     @invariant()
+    def synonyms_find_any_member(self) -> None:
+        """An unquoted member finds the articles holding any member of its group."""
+        if self.ix is None:
+            return
+        assert self.ix.synonyms() == self.synonyms
+        for group in self.synonyms:
+            expected = set().union(*(self.oracle.matching(m) for m in group))
+            for member in group:
+                res = self.ix.search(member, limit=1000, snippets=0)
+                if res.relaxed:  # nothing holds any member: partial matches of its words
+                    assert expected == set(), member
+                else:
+                    assert {h.id for h in res.hits} == expected and res.total == len(expected), member
+
+    @invariant()
     def searches_are_exact(self) -> None:
         if self.ix is None:
             return
@@ -304,6 +332,22 @@ class IndexHistory(RuleBasedStateMachine):
         assert any(spells(w, words[0]) for w in shown) or len(read) == 8, (typed, read)  # <= 8 homophones
         if read == list(shown):  # each shown as its folded word (象徵 is not: 徵 is simplified too)
             assert {h.id for h in res.hits} == set().union(*(self.oracle.matching(w) for w in [*read, typed]))
+
+    @invariant()
+    def reposts_match_the_oracle(self) -> None:
+        if self.ix is None or not self.oracle.articles:
+            return
+        articles = self.oracle.articles
+        rng = random.Random(len(articles) * 17 + len(self.gone))
+        for article_id in rng.sample(sorted(articles), min(3, len(articles))):
+            similar = self.ix.similar(article_id, limit=1000)
+            assert {h.id for h in similar.hits} == near_ids(articles, article_id), article_id
+        for sort in ("relevance", "oldest"):
+            order = [h.id for h in self.ix.search("-冥王星", limit=1000, sort=sort, snippets=0).hits]
+            assert sorted(order) == sorted(articles)
+            collapsed = self.ix.search("-冥王星", limit=1000, sort=sort, collapse=True, snippets=0)
+            assert [(h.id, h.duplicates) for h in collapsed.hits] == expected_collapse(order, articles)
+            assert collapsed.total == len(collapsed.hits)
 
 
 def _run(examples: int, steps: int) -> None:

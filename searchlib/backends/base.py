@@ -63,6 +63,12 @@ class TermStats(Protocol):
     def text_frequency(self, text: str) -> int:
         """Articles holding ``text`` anywhere (exact text, after folding)."""
 
+    def word_frequencies(self, words: Sequence[str]) -> dict[str, int]:
+        """:meth:`word_frequency` of each of ``words`` (one round trip where the engine is remote)."""
+
+    def text_frequencies(self, texts: Sequence[str]) -> dict[str, int]:
+        """:meth:`text_frequency` of each of ``texts`` (one round trip where the engine is remote)."""
+
     def next_chars(self, char: str) -> dict[str, int]:
         """Characters seen right after ``char`` (folded), with how many articles show the pair."""
 
@@ -100,6 +106,9 @@ class Backend(Protocol):
     profile: SegmenterProfile
     #: how the index folds text (words, bigrams, patterns, facet values)
     folding: Folding
+    #: whether the index stores repost signatures (:mod:`searchlib.reposts`);
+    #: indexes built before they existed have none until rebuilt
+    signed: bool
 
     # -------------------------------------------------------- reading
 
@@ -112,6 +121,10 @@ class Backend(Protocol):
     def get(self, article_id: str) -> Article | None:
         """The article stored under ``article_id``, or None."""
 
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles of ``article_ids`` (absent ids left out; one round trip
+        where the engine is remote)."""
+
     def holders(self, digest: str) -> list[str]:
         """Ids of the articles whose content digest is ``digest``."""
 
@@ -121,6 +134,13 @@ class Backend(Protocol):
 
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         """Every match of ``plan`` in ``sort`` order, streamed (bounded memory)."""
+
+    def ranked_signatures(self, plan: Plan, *, sort: str) -> list[tuple[str, float, bytes]]:
+        """Every match of ``plan`` in ``sort`` order as ``(id, score, repost signature)``
+        (the fallback's matches when the plan's own find nothing, as :meth:`search`)."""
+
+    def band_holders(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        """``(id, repost signature)`` of the articles holding any of these LSH band keys."""
 
     def terms(self) -> TermStats:
         """Statistics of the index's text as it is now."""

@@ -16,7 +16,7 @@ from ..complete import MAX_PREFIX_CHARS
 from ..errors import QuerySyntaxError
 from ..fields import FACET_FIELDS
 from .limits import read_body
-from .params import SearchParams, parse_search
+from .params import SEARCH_KEYS, SearchParams, parse_search
 from .problems import Problem
 from .results import iter_export, json_response, results_body, run_search
 from .state import ServerState
@@ -73,6 +73,7 @@ class ReadApi:
             Route("/v1/articles/{id}", self.article, methods=["GET"]),
             Route("/v1/articles/{id}/related", self.related, methods=["GET"]),
             Route("/v1/articles/{id}/keywords", self.keywords, methods=["GET"]),
+            Route("/v1/articles/{id}/similar", self.similar, methods=["GET"]),
         ]
 
     async def health(self, request: Request) -> Response:
@@ -93,8 +94,7 @@ class ReadApi:
             raw: dict[str, Any] = await json_object(request, self.state.limits.max_body_bytes)
         else:
             raw = dict(request.query_params)
-        unknown = sorted(set(raw) - {"q", "page", "hits_per_page", "sort", "from", "to", "source",
-                                     "category", "facets", "snippets", "snippet_size", "offsets"})
+        unknown = sorted(set(raw) - set(SEARCH_KEYS))
         if unknown and request.method == "POST":
             raise Problem("invalid-parameter", f"unknown parameter {unknown[0]!r}",
                           parameter=unknown[0])
@@ -194,6 +194,16 @@ class ReadApi:
             lambda: self.state.index.more_like_this(
                 request.path_params["id"], limit=params.hits_per_page, page=params.page,
                 snippets=params.snippets, snippet_size=params.snippet_size))
+        body = results_body(res, params.offsets, started)
+        body["hits_per_page"] = body.pop("limit")
+        return json_response(body, request, etag=True)
+
+    async def similar(self, request: Request) -> Response:
+        """``GET /v1/articles/{id}/similar``: its near-duplicates (reposts), most similar first."""
+        params = parse_search(dict(request.query_params, q="similar"), self.state.limits)
+        started = time.perf_counter()
+        res = await run_in_threadpool(lambda: self.state.index.similar(
+            request.path_params["id"], limit=params.hits_per_page, page=params.page))
         body = results_body(res, params.offsets, started)
         body["hits_per_page"] = body.pop("limit")
         return json_response(body, request, etag=True)

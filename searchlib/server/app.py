@@ -25,6 +25,7 @@ from .page import Page
 from .problems import PROBLEMS, Problem, handle_exception, handle_http_exception, type_uri
 from .results import json_response
 from .state import ServerState
+from .synonyms import SynonymsApi
 from .writes import WriteApi
 
 __all__ = ["create_app", "STATIC"]
@@ -79,6 +80,7 @@ def create_app(index: NewsIndex | str | os.PathLike[str], *, admin_key: str | No
         *page.routes(),
         *ReadApi(state).routes(),
         *WriteApi(state).routes(),
+        *SynonymsApi(state).routes(),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/problems/{slug}", problem_doc, methods=["GET"]),

@@ -45,7 +45,9 @@ def schemas() -> dict[str, Any]:
         "FacetValue": obj({"value": STR, "count": INT}),
         "Hit": obj({"id": STR, "rank": INT, "score": NUM, "title": STR, **ARTICLE_META,
                     "title_spans": SPANS, "title_html": STR,
-                    "snippets": {"type": "array", "items": ref("Snippet")}}),
+                    "snippets": {"type": "array", "items": ref("Snippet")},
+                    "duplicates": {**INT, "minimum": 0,
+                                   "description": "with collapse: other matches that are reposts of this one"}}),
         "SearchResults": obj({
             "query": STR, "total": {**INT, "minimum": 0}, "page": INT, "hits_per_page": INT,
             "pages": INT, "relaxed": BOOL, "suggestion": OPT_STR, "facets": FACETS,
@@ -74,6 +76,9 @@ def schemas() -> dict[str, Any]:
                         "status": INT, "detail": STR, "instance": STR},
                        required=["type", "title", "status", "detail"], extra=True),
         "SearchRequest": obj(_search_props(), required=["q"]),
+        "Synonyms": obj({"groups": {"type": "array", "items": {
+            "type": "array", "items": {**STR, "minLength": 1}, "minItems": 2},
+            "description": "groups of terms that find each other; [] clears them"}}),
     }
 
 
@@ -96,6 +101,8 @@ def _search_props() -> dict[str, Any]:
         "offsets": {"enum": list(OFFSET_UNITS), "default": "codepoint",
                     "description": "unit of every span: code points, UTF-16 code units (JavaScript) "
                                    "or UTF-8 bytes"},
+        "collapse": {**BOOL, "default": False,
+                     "description": "one hit per cluster of reposts (near-duplicates); total counts clusters"},
     }
 
 
@@ -197,11 +204,24 @@ def openapi_document() -> dict[str, Any]:
             "/v1/articles/{id}/related": {"parameters": [ID_PARAM], "get": _op(
                 "Related articles", results, 400, 404, etag=True,
                 params=_query_params(["page", "hits_per_page", "snippets", "snippet_size", "offsets"]))},
+            "/v1/articles/{id}/similar": {"parameters": [ID_PARAM], "get": _op(
+                "Near-duplicates (reposts) of an article, most similar first (score: similarity)",
+                results, 400, 404, etag=True, params=_query_params(["page", "hits_per_page"]))},
             "/v1/articles/{id}/keywords": {"parameters": [ID_PARAM], "get": _op(
                 "Key terms of an article", _json(ref("Keywords"), "key terms"), 400, 404,
                 params=[N_PARAM], etag=True)},
             "/v1/ingest": {"post": _op("Ingest uploaded files (JSONL, JSON, CSV, raw text, .gz)",
                                        report, 400, 413, 415, body=upload, admin=True)},
+            "/v1/synonyms": {
+                "get": _op("The synonym groups", _json(ref("Synonyms"), "the groups", etag=True),
+                           etag=True),
+                "put": _op("Replace the synonym groups (query-time: no rebuild)",
+                           _json(ref("Synonyms"), "the groups as stored"), 400, 413, 415, admin=True,
+                           body={"application/json": {"schema": ref("Synonyms")},
+                                 "text/plain": {"schema": {
+                                     **STR, "description": "one group a line, members separated "
+                                     "by commas (, ， 、) or spaces; # starts a comment"}}}),
+            },
             "/health": {"get": _op("Alive", _json(ref("Health"), "alive"))},
             "/ready": {"get": _op("Ready (after a warm-up search)", _json(ref("Health"), "ready"), 503)},
         },

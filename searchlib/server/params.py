@@ -21,7 +21,7 @@ __all__ = ["SearchParams", "parse_search", "OFFSET_UNITS", "SEARCH_KEYS"]
 #: UTF-16 code units, or UTF-8 bytes.
 OFFSET_UNITS = ("codepoint", "utf16", "utf8")
 SEARCH_KEYS = ("q", "page", "hits_per_page", "sort", "from", "to", "source", "category",
-               "facets", "snippets", "snippet_size", "offsets")
+               "facets", "snippets", "snippet_size", "offsets", "collapse")
 MAX_SNIPPETS = 10
 SNIPPET_SIZES = (20, 1000)
 
@@ -42,13 +42,14 @@ class SearchParams:
     snippets: int = 3
     snippet_size: int = 120
     offsets: str = "codepoint"
+    collapse: bool = False
 
     def search_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :meth:`NewsIndex.search`."""
         return {"limit": self.hits_per_page, "page": self.page, "sort": self.sort,
                 "date_from": self.date_from, "date_to": self.date_to, "source": self.source,
                 "category": self.category, "facets": self.facets, "snippets": self.snippets,
-                "snippet_size": self.snippet_size}
+                "snippet_size": self.snippet_size, "collapse": self.collapse}
 
     def cache_key(self) -> str:
         """A stable text naming this request (for ETags)."""
@@ -94,6 +95,18 @@ def _choice(raw: Mapping[str, Any], name: str, choices: tuple[str, ...], default
     return value
 
 
+def _bool(raw: Mapping[str, Any], name: str) -> bool:
+    value = raw.get(name)
+    if value is None or value == "" or isinstance(value, bool):
+        return bool(value)
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise _bad(name, f"must be true or false, not {value!r}")
+
+
 def _facets(raw: Mapping[str, Any]) -> tuple[str, ...]:
     value = raw.get("facets")
     if value is None or value == "":
@@ -137,4 +150,4 @@ def parse_search(raw: Mapping[str, Any], limits: Limits, *, require_q: bool = Tr
         category=_text(raw, "category"), facets=_facets(raw),
         snippets=_int(raw, "snippets", 3, 0, MAX_SNIPPETS),
         snippet_size=_int(raw, "snippet_size", 120, *SNIPPET_SIZES),
-        offsets=_choice(raw, "offsets", OFFSET_UNITS, "codepoint"))
+        offsets=_choice(raw, "offsets", OFFSET_UNITS, "codepoint"), collapse=_bool(raw, "collapse"))

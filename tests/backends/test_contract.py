@@ -17,6 +17,7 @@ from searchlib.plan import plan_related, plan_search
 from searchlib.query import parse_query
 
 from ..conftest import HANS, read_jsonl
+from ..reposts_oracle import edited, expected_collapse, near_ids
 
 ROWS = read_jsonl(HANS)[:60]
 
@@ -140,6 +141,34 @@ def test_term_statistics(loaded):
     assert example is not None and contains({"title": example.title, "content": example.body}, "总统")
 
 
+def test_many_articles_are_read_at_once_as_one_at_a_time(loaded):
+    ix, rows = loaded
+    ids = [str(r["id"]) for r in rows[:7]] + ["no-such-article", str(rows[0]["id"])]
+    found = ix.backend.get_many(ids)
+    assert set(found) == {str(r["id"]) for r in rows[:7]}
+    assert all(found[key] == ix.get(key) for key in found)
+    assert ix.backend.get_many([]) == {}
+
+
+def test_a_second_ingest_of_the_same_records_changes_nothing_and_updates_what_changed(loaded):
+    ix, rows = loaded
+    again = [dict(r) for r in rows]
+    again[2]["title"] = again[2]["title"] + "（更正）"
+    report = ix.add(again)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, len(rows) - 1)
+    assert ix.get(str(rows[2]["id"])).title.endswith("（更正）")
+
+
+def test_batched_term_statistics_agree_with_one_at_a_time(loaded):
+    ix, rows = loaded
+    words = ["总统", "冥王星", "经济", "台湾", "总统", "的"]
+    texts = ["总统府", "冥王", "经", "国家安全", "总统府"]
+    fresh = ix.backend.terms()
+    assert fresh.word_frequencies(words) == {w: ix.backend.terms().word_frequency(w) for w in words}
+    assert fresh.text_frequencies(texts) == {t: sum(contains(r, t) for r in rows) for t in texts}
+    assert fresh.text_frequencies([]) == {} and fresh.word_frequencies([]) == {}
+
+
 def test_the_write_lock_excludes_a_second_writer(make_index, tmp_path):
     if make_index.kind == "whoosh-memory":
         pytest.skip("an index in memory has one NewsIndex")
@@ -206,3 +235,151 @@ def test_completion_and_pinyin_behave_alike(loaded):
     assert res.pinyin == {"zongtong": ("总统",)} and res.total == ix.search("总统").total
     assert ix.search("pinyin:ztf").pinyin == {"ztf": ("总统府",)}
     assert ix.search("总统").pinyin == {}
+# ------------------------------------------------------------------ reposts
+
+REPOST_KINDS = ["headline", "credit", "drop", "paragraph", "headline+credit+drop+paragraph"]
+
+
+@pytest.fixture
+def reposted(make_index):
+    """60 articles plus edited copies of three of them."""
+    ix = make_index()
+    originals = [ROWS[3], ROWS[10], ROWS[20]]
+    copies = [edited(r, kind) for r in originals for kind in REPOST_KINDS]
+    report = ix.add(ROWS + copies)
+    assert report.added == len(ROWS) + len(copies) and not report.failed
+    articles = {a.id: a for a in (ix.get(i) for i in ix.ids())}
+    return ix, originals, articles
+
+
+def test_similar_lists_the_edited_copies_of_an_article(reposted):
+    ix, originals, articles = reposted
+    for row in originals:
+        res = ix.similar(row["id"], limit=100)
+        ids = {h.id for h in res.hits}
+        assert {f"{row['id']}-{kind}" for kind in REPOST_KINDS} <= ids
+        assert ids == near_ids(articles, str(row["id"])) and res.total == len(ids)
+        assert str(row["id"]) not in ids
+        assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+        assert all(0.5 <= h.score <= 1.0 and h.duplicates == 0 for h in res.hits)
+        copy = f"{row['id']}-credit"
+        assert str(row["id"]) in {h.id for h in ix.similar(copy, limit=100).hits}
+    with pytest.raises(searchlib.ArticleNotFoundError):
+        ix.similar("no-such-article")
+
+
+@pytest.mark.parametrize("query,sort", [("总统", "relevance"), ("总统", "oldest"), ("-冥王星", "newest")])
+def test_collapse_shows_one_hit_per_cluster_and_counts_the_others(reposted, query, sort):
+    ix, originals, articles = reposted
+    everything = ix.search(query, limit=1000, sort=sort)
+    collapsed = ix.search(query, limit=1000, sort=sort, collapse=True)
+    expected = expected_collapse([h.id for h in everything.hits], articles)
+    assert [(h.id, h.duplicates) for h in collapsed.hits] == expected
+    assert collapsed.total == len(expected) < everything.total
+    assert sum(1 + h.duplicates for h in collapsed.hits) == everything.total
+    assert all(h.duplicates == 0 for h in everything.hits)
+    assert collapsed.hits[0].to_dict()["duplicates"] == collapsed.hits[0].duplicates
+    assert [h.rank for h in collapsed.hits] == list(range(1, len(collapsed.hits) + 1))
+    pages = [(h.id, h.duplicates) for p in (1, 2, 3) for h in
+             ix.search(query, limit=7, page=p, sort=sort, collapse=True).hits]
+    assert pages == expected[:21]
+
+
+def test_clusters_follow_updates_and_deletes(reposted):
+    ix, originals, articles = reposted
+    row = originals[0]
+    original, copy = str(row["id"]), f"{row['id']}-credit"
+    unrelated = ROWS[40]
+    ix.add([{"id": copy, "title": unrelated["title"], "content": unrelated["content"]}])
+    assert copy not in {h.id for h in ix.similar(original, limit=100).hits}
+    assert str(unrelated["id"]) in {h.id for h in ix.similar(copy, limit=100).hits}
+    assert ix.delete(original) is True
+    left = {a.id: a for a in (ix.get(i) for i in ix.ids())}
+    for kind in ("headline", "drop"):
+        article_id = f"{row['id']}-{kind}"
+        assert {h.id for h in ix.similar(article_id, limit=100).hits} == near_ids(left, article_id)
+    order = [h.id for h in ix.search("总统", limit=1000).hits]
+    assert [(h.id, h.duplicates) for h in ix.search("总统", limit=1000, collapse=True).hits] == \
+        expected_collapse(order, left)
+
+
+def test_bad_collapse_values_are_usage_errors(reposted):
+    ix, _, _ = reposted
+    with pytest.raises(searchlib.UsageError):
+        ix.search("总统", collapse="yes")
+    with pytest.raises(searchlib.UsageError):
+        ix.similar("3272", limit=0)
+
+
+# ---------------------------------------------------------------- synonyms
+
+CHINA = ["大陆", "中共", "中國大陸"]  # a traditional member: found as the index folds it
+LEE = ["李登辉", "李总统"]
+
+
+def test_synonyms_find_any_member_exactly_and_quotes_stay_exact(loaded):
+    ix, rows = loaded
+
+    def holding(*texts):
+        return {str(r["id"]) for r in rows if any(contains(r, t) for t in texts)}
+
+    def found(q):
+        res = ix.search(q, limit=100, snippets=1)
+        assert not res.relaxed and res.total == len(res.hits)
+        return {h.id for h in res.hits}, res
+
+    assert ix.set_synonyms([CHINA, LEE]) == [CHINA, LEE] and ix.synonyms() == [CHINA, LEE]
+    for member in CHINA + LEE:
+        group = CHINA if member in CHINA else LEE
+        assert found(member)[0] == holding(*group)
+    assert holding(*LEE) != holding("李登辉") and holding(*CHINA) != holding("中共")
+    assert found('"中共"')[0] == holding("中共")
+    assert found("大陆当局")[0] == holding("大陆当局", "中共当局", "中國大陸当局")
+    assert found("两岸 -中共")[0] == holding("两岸") - holding(*CHINA)
+    ids, res = found("李登辉")
+    marked = {m for h in res.hits for s in h.snippets for m in s.matches}
+    assert "李总统" in marked
+    streamed = {a.id for a in ix.iter_search("李登辉")}
+    assert streamed == holding(*LEE)
+    ix.rebuild()
+    assert ix.synonyms() == [CHINA, LEE] and found("李登辉")[0] == holding(*LEE)
+    ix.set_synonyms([])
+    assert ix.synonyms() == [] and found("李登辉")[0] == holding("李登辉")
+
+
+def test_another_reader_uses_new_synonyms_at_its_next_search(make_index):
+    if make_index.kind == "whoosh-memory":
+        pytest.skip("an index in memory has one NewsIndex")
+    ix = make_index()
+    ix.add([dict(r, id=str(r["id"])) for r in ROWS])
+    other = searchlib.open_index(ix.path)
+    try:
+        lee = {str(r["id"]) for r in ROWS if contains(r, "李登辉")}
+        both = {str(r["id"]) for r in ROWS if contains(r, "李登辉") or contains(r, "李总统")}
+        assert {h.id for h in other.search("李登辉", limit=100).hits} == lee != both
+        ix.set_synonyms([LEE])
+        assert other.synonyms() == [LEE]
+        assert {h.id for h in other.search("李登辉", limit=100).hits} == both
+    finally:
+        other.close()
+
+
+def test_questions_and_partial_matches_count_any_member_as_the_word(loaded):
+    ix, rows = loaded
+
+    def holding(*texts):
+        return {str(r["id"]) for r in rows if any(contains(r, t) for t in texts)}
+
+    def found(q):
+        res = ix.search(q, limit=100)
+        return {h.id for h in res.hits}, res
+
+    question, partial = "李登辉的职务是什么？", "李登辉 冥王星"  # topical words: 李登辉 职务; 李登辉 冥王星
+    assert found(question)[0] == holding("李登辉", "职务")
+    assert found(partial)[0] == holding("李登辉", "冥王星")
+    ix.set_synonyms([LEE])
+    assert found(question)[0] == holding("李登辉", "李总统", "职务") != holding("李登辉", "职务")
+    ids, res = found(partial)
+    assert res.relaxed and ids == holding("李登辉", "李总统")
+    assert any("李总统" in s.matches for h in res.hits for s in h.snippets)
+    ix.set_synonyms([])

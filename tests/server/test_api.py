@@ -248,3 +248,42 @@ def test_cors_allows_the_configured_origin_only(news_index):
                                                  "Access-Control-Request-Method": "POST",
                                                  "Access-Control-Request-Headers": "Authorization"})
         assert pre.status_code == 200 and "POST" in pre.headers["access-control-allow-methods"]
+
+
+def test_collapse_and_similar_over_http(tmp_path):
+    from starlette.testclient import TestClient
+
+    import searchlib
+    from searchlib.server import create_app
+
+    from ..conftest import HANS, read_jsonl
+    from ..reposts_oracle import edited
+
+    rows = read_jsonl(HANS)[:20]
+    copies = [edited(rows[2], "credit"), edited(rows[2], "drop+paragraph")]
+    with searchlib.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add(rows + copies)
+        expected = ix.search("-冥王星", limit=100, collapse=True).to_dict()
+        with TestClient(create_app(ix), raise_server_exceptions=False) as c:
+            wait_ready(c)
+            plain = c.get("/v1/search", params={"q": "-冥王星", "hits_per_page": 100}).json()
+            assert plain["total"] == 22 and all(h["duplicates"] == 0 for h in plain["hits"])
+            for collapsed in (c.get("/v1/search", params={"q": "-冥王星", "hits_per_page": 100,
+                                                          "collapse": "true"}).json(),
+                              c.post("/v1/search", json={"q": "-冥王星", "hits_per_page": 100,
+                                                         "collapse": True}).json()):
+                assert collapsed["total"] == expected["total"] == 20
+                assert [(h["id"], h["duplicates"]) for h in collapsed["hits"]] == \
+                    [(h["id"], h["duplicates"]) for h in expected["hits"]]
+                assert sum(1 + h["duplicates"] for h in collapsed["hits"]) == 22
+            similar = c.get(f"/v1/articles/{rows[2]['id']}/similar").json()
+            assert {h["id"] for h in similar["hits"]} == {copy["id"] for copy in copies}
+            assert similar["total"] == 2 and similar["hits_per_page"] == 10
+            assert all(0.5 <= h["score"] <= 1 for h in similar["hits"])
+            body = problem(c.get("/v1/search", params={"q": "总统", "collapse": "maybe"}), 400,
+                           "invalid-parameter")
+            assert body["parameter"] == "collapse"
+            problem(c.get("/v1/articles/nope/similar"), 404, "article-not-found")
+            spec = c.get("/openapi.json").json()
+            assert "/v1/articles/{id}/similar" in spec["paths"]
+            assert "duplicates" in spec["components"]["schemas"]["Hit"]["properties"]

@@ -24,11 +24,13 @@ from ...analysis.folding import SCRIPT
 from ...backends.base import Found
 from ...errors import ClusterError, IndexNotFoundError, UsageError
 from ...models import Article, IngestReport
-from ...plan import Plan
+from ...plan import Plan, Question
+from ...ranking import COVERAGE_EXPONENT, idf
 from . import dsl
 from .cluster import Cluster, call
 from .documents import VOCAB_MAPPING, from_source, index_body
 from .lock import write_lock
+from .reposts import mapping_signed, signed_hit
 from .terms import Terms
 from .writer import BulkWriter
 
@@ -39,6 +41,10 @@ WINDOW = 10_000
 #: Hits per request when every match is streamed.
 _STREAM_PAGE = 500
 _KEEP_ALIVE = "2m"
+#: A question's best hits that are ranked with the coverage factor.
+RESCORE_WINDOW = 100
+#: Articles read by one multi-get (identity look-ups of an ingest).
+_MGET = 500
 _FACET_FIELDS = {"source": "source_raw", "category": "category_raw", "year": "year", "month": "month"}
 _SOURCE = ["id", "stored"]
 #: Facet values counted in the search request itself (more are read page by page).
@@ -69,6 +75,8 @@ class OpenSearchBackend:
         self.profile: SegmenterProfile = _profile_of(meta.get("profile"))
         self.folding: Folding = folding_for(meta.get("folding"))
         self._owns_client = owns_client
+        #: whether the index stores repost signatures (older indexes have none until rebuilt)
+        self.signed = True
         #: the writer of an ingest into an index that was empty when it began: what
         #: it submitted is all there is (the write lock keeps other writers out)
         self._fresh: BulkWriter | None = None
@@ -85,7 +93,9 @@ class OpenSearchBackend:
                 client.close()
             raise IndexNotFoundError(cluster.location, "open it with create=True to create it")
         _add_vocabulary(client, cluster.index, cluster.location)
-        return cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
+        backend = cls(cluster, client, cluster.index, meta, lock_timeout, cluster.client is None)
+        backend.signed = mapping_signed(client, cluster.index, cluster.location)
+        return backend
 
     @classmethod
     def create(cls, cluster: Cluster, profile: SegmenterProfile, lock_timeout: float) -> OpenSearchBackend:
@@ -124,6 +134,18 @@ class OpenSearchBackend:
                            params={"ignore": 404, "_source_includes": "id,stored"})
         return from_source(found["_source"]) if found.get("found") else None
 
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        wanted = list(dict.fromkeys(article_ids))
+        fresh = self._fresh
+        if fresh is not None:
+            wanted = [key for key in wanted if key in fresh.ids]
+        out: dict[str, Article] = {}
+        for at in range(0, len(wanted), _MGET):
+            found = self._call(self.client.mget, index=self.name, body={"ids": wanted[at:at + _MGET]},
+                               params={"_source_includes": "id,stored"})
+            out.update((doc["_id"], from_source(doc["_source"])) for doc in found["docs"] if doc.get("found"))
+        return out
+
     def holders(self, digest: str) -> list[str]:
         fresh = self._fresh
         if fresh is not None and digest not in fresh.digests:
@@ -139,9 +161,10 @@ class OpenSearchBackend:
     def search(self, plan: Plan, *, sort: str, start: int, stop: int,
                facets: Sequence[str] = ()) -> Found:
         query, fallback = dsl.plan_queries(plan)
-        found = self._page(query, sort, start, stop, facets)
+        asks = plan.question if plan.ask and plan.node is not None else None
+        found = self._page(query, sort, start, stop, facets, asks)
         if found.total == 0 and fallback is not None:
-            relaxed = self._page(fallback, sort, start, stop, facets)
+            relaxed = self._page(fallback, sort, start, stop, facets, plan.question)
             if relaxed.total:
                 return Found(total=relaxed.total, hits=relaxed.hits, facets=relaxed.facets,
                              relaxed=True, max_score=relaxed.max_score)
@@ -156,13 +179,15 @@ class OpenSearchBackend:
         return query
 
     def _page(self, query: dict[str, Any], sort: str, start: int, stop: int,
-              facets: Sequence[str]) -> Found:
+              facets: Sequence[str], question: Question | None = None) -> Found:
         size = max(0, stop - start)
         body: dict[str, Any] = {"query": query, "track_total_hits": True, "track_scores": True,
                                 "sort": dsl.sort_clause(sort), "_source": _SOURCE}
         if facets:
             body["aggs"] = {name: {"terms": {"field": _FACET_FIELDS[name], "size": FACET_VALUES}}
                             for name in facets}
+        if question is not None and question.words and sort == "relevance" and start < RESCORE_WINDOW:
+            return self._rescored(body, question, start, stop, facets)
         if stop <= WINDOW:
             answer = self._search({**body, "from": start, "size": size})
             hits = answer["hits"]["hits"]
@@ -170,11 +195,7 @@ class OpenSearchBackend:
             answer = self._search({**body, "size": 0})
             hits = self._deep(query, sort, start, stop)
         total = int(answer["hits"]["total"]["value"])
-        counts = {}
-        for name in facets:
-            agg = answer["aggregations"][name]
-            buckets = agg["buckets"] if not agg.get("sum_other_doc_count") else self._all_values(query, name)
-            counts[name] = self._facet(buckets)
+        counts = self._facets_of(answer, query, facets)
         best = answer["hits"].get("max_score") or 0.0
         if not hits and total and not best:
             top = self._search({"query": query, "size": 1, "_source": False, "track_total_hits": False})
@@ -182,6 +203,46 @@ class OpenSearchBackend:
         return Found(total=total, hits=[(from_source(h["_source"]), float(h.get("_score") or 0.0))
                                         for h in hits],
                      facets=counts, max_score=float(best))
+
+    def _rescored(self, body: dict[str, Any], question: Question, start: int, stop: int,
+                  facets: Sequence[str]) -> Found:
+        """A question's page, its best :data:`RESCORE_WINDOW` hits ranked with the coverage
+        factor of :mod:`searchlib.ranking` (the local executor applies it to every match):
+        the window's order, then OpenSearch's for the hits after it."""
+        folding = self.folding
+        held = {dsl.word_name(i): dsl.word_held(w, folding, question.others(w))
+                for i, w in enumerate(question.words)}
+        aggs = {**body.get("aggs", {}),
+                "_words": {"global": {}, "aggs": {"held": {"filters": {"filters": held}}}}}
+        answer = self._search({**body, "aggs": aggs, "_source": False, "from": 0,
+                               "size": min(max(stop, RESCORE_WINDOW), WINDOW)})
+        everything = answer["aggregations"]["_words"]
+        n_docs = int(everything["doc_count"])
+        weight = {name: idf(int(b["doc_count"]), n_docs) for name, b in everything["held"]["buckets"].items()}
+        total = sum(weight.values())
+        ranked: list[tuple[float, str]] = []
+        for hit in answer["hits"]["hits"]:
+            share = sum(weight.get(name, 0.0) for name in hit.get("matched_queries", ())) / total \
+                if total > 0 else 1.0
+            ranked.append((float(hit.get("_score") or 0.0) * share ** COVERAGE_EXPONENT, hit["_id"]))
+        window = sorted(ranked[:RESCORE_WINDOW], key=lambda t: (-t[0], t[1]))
+        floor = window[-1][0] if window else 0.0
+        ranked = window + [(min(score, floor), key) for score, key in ranked[RESCORE_WINDOW:]]
+        page = ranked[start:stop]
+        articles = self.get_many([key for _, key in page])
+        return Found(total=int(answer["hits"]["total"]["value"]),
+                     hits=[(articles[key], score) for score, key in page if key in articles],
+                     facets=self._facets_of(answer, body["query"], facets),
+                     max_score=window[0][0] if window else 0.0)
+
+    def _facets_of(self, answer: dict[str, Any], query: dict[str, Any],
+                   facets: Sequence[str]) -> dict[str, dict[str, int]]:
+        counts = {}
+        for name in facets:
+            agg = answer["aggregations"][name]
+            buckets = agg["buckets"] if not agg.get("sum_other_doc_count") else self._all_values(query, name)
+            counts[name] = self._facet(buckets)
+        return counts
 
     def _all_values(self, query: dict[str, Any], name: str) -> list[dict[str, Any]]:
         """Every value of facet ``name`` over the matches of ``query`` (a composite aggregation, paged)."""
@@ -219,7 +280,7 @@ class OpenSearchBackend:
             seen += 1
         return out
 
-    def _scan(self, query: dict[str, Any], sort: list[Any], *, source: bool = True,
+    def _scan(self, query: dict[str, Any], sort: list[Any], *, source: bool | list[str] = True,
               page: int = _STREAM_PAGE, limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Every hit of ``query`` in ``sort`` order, through a point in time and search_after."""
         pit = self._call(self.client.create_pit, index=self.name, params={"keep_alive": _KEEP_ALIVE})["pit_id"]
@@ -229,7 +290,8 @@ class OpenSearchBackend:
             while left is None or left > 0:
                 size = page if left is None else min(page, left)
                 body: dict[str, Any] = {"query": query, "sort": sort, "size": size, "track_total_hits": False,
-                                        "track_scores": True, "_source": _SOURCE if source else False,
+                                        "track_scores": True,
+                                        "_source": _SOURCE if source is True else source,
                                         "pit": {"id": pit, "keep_alive": _KEEP_ALIVE}}
                 if after is not None:
                     body["search_after"] = after
@@ -249,6 +311,19 @@ class OpenSearchBackend:
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         for hit in self._scan(self._query_of(plan), dsl.sort_clause(sort)):
             yield from_source(hit["_source"])
+
+    def ranked_signatures(self, plan: Plan, *, sort: str) -> list[tuple[str, float, bytes]]:
+        out = []
+        for hit in self._scan(self._query_of(plan), dsl.sort_clause(sort), source=["repost"], page=WINDOW):
+            article_id, sig = signed_hit(hit)
+            out.append((article_id, float(hit.get("_score") or 0.0), sig))
+        return out
+
+    def band_holders(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        if not keys:
+            return []
+        query = {"terms": {"lsh": list(keys)}}
+        return [signed_hit(hit) for hit in self._scan(query, [{"id": "asc"}], source=["repost"])]
 
     def terms(self) -> Terms:
         return Terms(self._search, self._count_query, self.folding, self._msearch)
@@ -285,7 +360,7 @@ class OpenSearchBackend:
 
     def chunk_writer(self, workers: int) -> BulkWriter:
         writer = BulkWriter(self.client, self.name, self.location, self.profile, self.folding,
-                            on_close=self._end_fresh)
+                            on_close=self._end_fresh, signed=self.signed)
         writer.refresh()  # what an interrupted ingest left unrefreshed counts too
         if self.count() == 0:
             self._fresh = writer
@@ -314,6 +389,7 @@ class OpenSearchBackend:
         swap.append({"remove_index": {"index": old}})
         self._call(self.client.indices.update_aliases, body={"actions": swap})
         self.profile, self.folding = new.profile, new.folding
+        self.signed = True
         return report
 
     def _concrete(self) -> str:

@@ -22,6 +22,7 @@ from ...analysis.tokens import END, bigrams, word_spans
 from ...fields import year_month
 from ...ingest.identity import content_digest
 from ...models import Article
+from .reposts import MAPPING as REPOST_MAPPING
 
 __all__ = ["token", "word_token", "index_body", "to_document", "from_source", "date_key", "WORDS", "GRAMS",
            "PAIRS", "VOCAB", "VOCAB_MAPPING", "MAX_WORD"]
@@ -89,6 +90,7 @@ def index_body(shards: int, replicas: int, meta: dict[str, Any]) -> dict[str, An
                 **{f: keyword for f in ("source", "category", "author", "editor", "tags")},
                 "source_raw": keyword, "category_raw": keyword,
                 "stored": {"type": "object", "enabled": False},
+                **REPOST_MAPPING,
             },
         },
     }

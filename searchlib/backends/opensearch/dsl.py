@@ -6,8 +6,9 @@ consecutive positions, each position any of the folding's alternatives
 (``span_near`` of ``span_or``; ``match_phrase`` when there is one
 alternative each); a single character is any bigram starting with it. Scores
 follow :mod:`searchlib.ranking` as far as OpenSearch's BM25 allows (the same
-boosts and weights, Lucene's BM25 for phrases and spans; no coverage factor):
-rankings are close to the local index's, not identical.
+boosts and weights, Lucene's BM25 for phrases and spans; a question's coverage
+factor is applied to its best hits, not to all): rankings are close to the
+local index's, not identical.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from ...query import All, Any_, DateSpan, Match, Node, Not, Text
 from ...ranking import EXACT_WEIGHT, GRAM_WEIGHT, PAIR_WEIGHT, TITLE_BOOST, WHOLE_WORD_WEIGHT
 from .documents import GRAMS, WORDS, date_key, token, word_token
 
-__all__ = ["exact", "node_query", "plan_queries", "sort_clause", "NOTHING", "EVERYTHING"]
+__all__ = ["exact", "node_query", "plan_queries", "sort_clause", "word_held", "word_name", "NOTHING",
+           "EVERYTHING"]
 
 Query = dict[str, Any]
 NOTHING: Query = {"match_none": {}}
@@ -98,15 +100,31 @@ def node_query(node: Node, plan: Plan) -> Query:
     raise TypeError(node)  # pragma: no cover
 
 
-def question_query(q: Question, folding: Folding) -> Query:
-    """Articles holding any topical word, ranked by the evidence of :mod:`searchlib.ranking`."""
+def word_held(word: str, folding: Folding, others: tuple[str, ...] = ()) -> Query:
+    """Articles holding one topical word of a question (as a word or as exact text, or
+    one of ``others``: its synonyms), scored as :mod:`searchlib.ranking` says."""
     held: list[Query] = []
-    for word in q.words:
-        for field in ("title", "body"):
-            boost = TITLE_BOOST if field == "title" else 1.0
-            held.append({"term": {WORDS[field]: {"value": word_token(word), "boost": boost}}})
-            if len(word) > 1:
-                held.append(exact(GRAMS[field], word, folding, EXACT_WEIGHT * boost))
+    for field in ("title", "body"):
+        boost = TITLE_BOOST if field == "title" else 1.0
+        held.append({"term": {WORDS[field]: {"value": word_token(word), "boost": boost}}})
+        if len(word) > 1:
+            held.append(exact(GRAMS[field], word, folding, EXACT_WEIGHT * boost))
+        held += [exact(GRAMS[field], alt, folding, boost) for alt in others]
+    return {"bool": {"should": held, "minimum_should_match": 1}}
+
+
+def word_name(i: int) -> str:
+    """The name of the ``i``-th topical word's clause (in a hit's ``matched_queries``)."""
+    return f"word{i}"
+
+
+def question_query(q: Question, folding: Folding) -> Query:
+    """Articles holding any topical word, ranked by the evidence of :mod:`searchlib.ranking`
+    (the coverage factor is applied to the best hits afterwards: see the backend)."""
+    held = []
+    for i, word in enumerate(q.words):
+        clause = word_held(word, folding, q.others(word))
+        held.append({"bool": {**clause["bool"], "_name": word_name(i)}})
     extra = [exact(GRAMS["body"], pair, folding, PAIR_WEIGHT) for pair in q.pairs]
     extra += [{"term": {GRAMS["body"]: {"value": token(g), "boost": GRAM_WEIGHT}}} for g in q.grams]
     query: Query = {"bool": {"should": held, "minimum_should_match": 1}}

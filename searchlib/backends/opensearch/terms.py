@@ -28,6 +28,8 @@ _MAX_NEXT = 10_000
 #: Words a prefix's terms aggregation returns at most (past it, the vocabulary is paged).
 _MAX_PREFIX_WORDS = 30_000
 _PAGE = 10_000
+#: Counting filters sent in one request (a filters aggregation: one bucket each).
+_FILTERS_PER_REQUEST = 500
 
 
 class Terms:
@@ -52,6 +54,29 @@ class Terms:
 
     def word_frequency(self, word: str) -> int:
         return max(self._count({"term": {f: word_token(word)}}) for f in WORDS.values())
+
+    def word_frequencies(self, words: Sequence[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(words))
+        counts = self._counts([{"term": {f: word_token(w)}} for w in wanted for f in WORDS.values()])
+        n = len(WORDS)
+        return {w: max(counts[i * n:(i + 1) * n]) for i, w in enumerate(wanted)}
+
+    def text_frequencies(self, texts: Sequence[str]) -> dict[str, int]:
+        wanted = [t for t in dict.fromkeys(texts) if t not in self._frequencies]
+        for text, n in zip(wanted, self._counts([self._text(t) for t in wanted])):
+            self._frequencies[text] = n
+        return {t: self._frequencies[t] for t in dict.fromkeys(texts)}
+
+    def _counts(self, queries: list[dict[str, Any]]) -> list[int]:
+        """Articles matching each of ``queries``: a ``filters`` aggregation, a few hundred a request."""
+        out: list[int] = []
+        for at in range(0, len(queries), _FILTERS_PER_REQUEST):
+            chunk = queries[at:at + _FILTERS_PER_REQUEST]
+            body = {"size": 0, "track_total_hits": False,
+                    "aggs": {"n": {"filters": {"filters": {str(i): q for i, q in enumerate(chunk)}}}}}
+            buckets = self._search(body)["aggregations"]["n"]["buckets"]
+            out += [int(buckets[str(i)]["doc_count"]) for i in range(len(chunk))]
+        return out
 
     def _text(self, text: str) -> dict[str, Any]:
         folding = self.folding

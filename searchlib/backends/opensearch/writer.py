@@ -24,6 +24,7 @@ from ...analysis import Folding, SegmenterProfile
 from ...errors import ClusterError
 from ...ingest.session import Chunk
 from .documents import to_document
+from .reposts import repost_fields
 
 __all__ = ["BulkWriter", "bulk"]
 
@@ -83,8 +84,10 @@ class BulkWriter:
     """
 
     def __init__(self, client: Any, index: str, location: str, profile: SegmenterProfile,
-                 folding: Folding, on_close: Callable[[], None] | None = None) -> None:
+                 folding: Folding, on_close: Callable[[], None] | None = None, signed: bool = True) -> None:
         self.client = client
+        #: write repost signatures (an index created before they existed cannot take them)
+        self.signed = signed
         self.index = index
         self.location = location
         self.profile = profile
@@ -99,6 +102,9 @@ class BulkWriter:
 
     def submit(self, chunk: Chunk, replaced: list[str], last: bool) -> None:
         docs = [to_document(article, self.profile, self.folding, digest) for article, digest in chunk]
+        if self.signed:
+            for doc, (article, _) in zip(docs, chunk):
+                doc.update(repost_fields(article))
         self.ids.update(article.id for article, _ in chunk)
         self.digests.update(digest for _, digest in chunk)
         for i in range(0, len(docs), BATCH):

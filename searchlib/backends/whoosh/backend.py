@@ -29,6 +29,7 @@ from ...plan import Plan
 from .commit import Committer
 from .executor import Executor, Terms
 from .private import segment_count
+from .reposts import band_holders, signed, signed_ids
 from .schema import from_stored, schema_folding
 from .store import (
     HOLDER_FILE,
@@ -62,6 +63,8 @@ class WhooshBackend:
         self.profile: SegmenterProfile = schema["title"].analyzer.profile
         #: how this index folds text (the first release's folding until rebuilt)
         self.folding: Folding = schema_folding(schema)
+        #: whether the index stores repost signatures (older indexes have none until rebuilt)
+        self.signed = signed(schema)
         self._local = threading.local()
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
@@ -132,6 +135,11 @@ class WhooshBackend:
         stored = self._searcher().document(id=article_id)
         return from_stored(stored) if stored else None
 
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        searcher = self._searcher()
+        found = {key: searcher.document(id=key) for key in dict.fromkeys(article_ids)}
+        return {key: from_stored(stored) for key, stored in found.items() if stored}
+
     def holders(self, digest: str) -> list[str]:
         return [d["id"] for d in self._searcher().documents(digest=digest)]
 
@@ -162,6 +170,16 @@ class WhooshBackend:
                     yield from_stored(searcher.stored_fields(d))
         finally:
             searcher.close()
+
+    def ranked_signatures(self, plan: Plan, *, sort: str) -> list[tuple[str, float, bytes]]:
+        ex = self._executor()
+        matches, _ = ex.run(plan)
+        top = ex.top(matches, len(matches), sort)
+        signed_top = signed_ids(ex.searcher.reader(), [d for d, _ in top])
+        return [(article_id, score, sig) for (article_id, sig), (_, score) in zip(signed_top, top)]
+
+    def band_holders(self, keys: Sequence[str]) -> list[tuple[str, bytes]]:
+        return band_holders(self._searcher().reader(), keys)
 
     def terms(self) -> Terms:
         return Terms(self._executor())
@@ -220,6 +238,7 @@ class WhooshBackend:
         self._ix = new_ix
         self.profile = profile
         self.folding = schema_folding(new_ix.schema)
+        self.signed = signed(new_ix.schema)
         self._epoch += 1
         return report
 

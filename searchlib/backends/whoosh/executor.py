@@ -370,6 +370,7 @@ class Executor:
                 parts = [self.bm25(field, self.phrase_tf(field, [word]), boost)]
                 if len(word) > 1:
                     parts.append(self.bm25(grams, self.exact_tf(grams, word), EXACT_WEIGHT * boost))
+                parts += [self.bm25(grams, self.exact_tf(grams, alt), boost) for alt in q.others(word)]
                 for part in parts:
                     for d, s in part.items():
                         found[d] = found.get(d, 0.0) + s
@@ -496,6 +497,12 @@ class Terms:
         for grams in GRAMS.values():
             docs.update(self.ex.exact_tf(grams, text))
         return len(docs)
+
+    def word_frequencies(self, words: Sequence[str]) -> dict[str, int]:
+        return {w: self.word_frequency(w) for w in dict.fromkeys(words)}
+
+    def text_frequencies(self, texts: Sequence[str]) -> dict[str, int]:
+        return {t: self.text_frequency(t) for t in dict.fromkeys(texts)}
 
     def next_chars(self, char: str) -> dict[str, int]:
         out: dict[str, int] = {}

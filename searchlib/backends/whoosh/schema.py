@@ -19,6 +19,7 @@ from ...fields import year_month
 from ...ingest.identity import content_digest
 from ...models import Article
 from .formats import CompactPositions
+from .reposts import schema_fields
 from .tokenizers import BigramTokenizer, WordTokenizer
 
 __all__ = ["news_schema", "to_document", "from_stored", "schema_folding", "GRAMS"]
@@ -81,6 +82,7 @@ def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
         tags=fields.KEYWORD(analyzer=RegexTokenizer(r"[^,]+") | StripFilter() | FoldFilter()),
         digest=fields.ID(stored=True),
         meta=fields.STORED(),
+        **schema_fields(),
     )
 
 

@@ -13,6 +13,7 @@ from whoosh import index as windex
 from ...analysis import SCRIPT, Folding, SegmenterProfile
 from ...ingest.session import Chunk
 from ...models import Article
+from .reposts import repost_fields, signed
 from .schema import GRAMS, schema_folding, to_document
 from .writer import FastCodec, FastSegmentWriter, field_tokens
 
@@ -35,9 +36,13 @@ def write_segment(ix: windex.Index, segment: Any, chunk: Chunk) -> Any:
     """Analyse ``chunk`` and write it as ``segment`` (not committed); returns the segment."""
     writer = FastSegmentWriter(ix, _lk=False, codec=FastCodec(segment=segment))
     profile, folding = ix.schema["title"].analyzer.profile, schema_folding(ix.schema)
+    sign = signed(ix.schema)  # indexes built before repost signatures get none until rebuilt
     try:
         for article, digest in chunk:
-            writer.add_prepared(*analyse(article, digest, profile, folding))
+            doc, tokens = analyse(article, digest, profile, folding)
+            if sign:
+                doc.update(repost_fields(article))
+            writer.add_prepared(doc, tokens)
         return writer._finalize_segment()
     except BaseException:
         writer._close_segment()
