@@ -211,14 +211,15 @@ def recall_run(n: int, folders: dict[str, Path], per_kind: int, seed: int) -> di
     hant = {r["id"]: r for r in read_news(HANT)}
     kinds = recall_queries(random.Random(seed), hans, hant, per_kind)
     oracles = {"hans": Oracle(hans), "hant": Oracle([hant[r["id"]] for r in hans])}
+    truth = {(kind, needle): oracles["hant" if kind in FROM_HANT else "hans"].find(needle)
+             for kind in ON_HANS for _, needle in kinds[kind]}
     out: dict[str, dict[str, float]] = {}
     for name, folder in folders.items():
         e = open_engine(name, folder)
         for kind in ON_HANS:
-            oracle = oracles["hant" if kind in FROM_HANT else "hans"]
             rs, ps = [], []
             for q, needle in kinds[kind]:
-                r, p = score(e.all_ids(q), oracle.find(needle))
+                r, p = score(e.all_ids(q), truth[kind, needle])
                 rs.append(r)
                 ps.append(p)
             out.setdefault(kind, {})[name] = round(sum(rs) / len(rs), 3)
@@ -373,14 +374,20 @@ def plot(results: dict[str, Any], path: Path) -> None:
                  label="text itself")
     axes[0].axhline(100, color="grey", lw=0.8, ls=":")
     titles = ("query p95, top 10 + highlights (ms)", "index size (MB)", "ingest (MB of text / s)")
+    ticks = [r["docs"] for r in sizes]
     for ax, title in zip(axes, titles):
         ax.set_xscale("log")
+        ax.set_xticks(ticks, [f"{t / 1000:.3g}k" for t in ticks])
+        ax.minorticks_off()
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("articles")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    axes[0].set_yscale("log")
-    axes[1].set_yscale("log")
+    from matplotlib.ticker import FuncFormatter
+
+    for ax in axes[:2]:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     fig.suptitle(f"bench/scale.py on {os.cpu_count()} shared cores", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
