@@ -350,6 +350,24 @@ def print_report(results: dict[str, Any]) -> None:
     report("issue 14 targets (ratios against naive in this run)", targets(results, results["whole"]))
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The README's table: one row per size and engine."""
+    lines = ["| articles (MB of text) | engine | ingest MB/s (x naive) | peak MB | index MB (x text) | "
+             "query mix p50 / p95 ms | slowest kind p95 ms | 1 char p95 ms | cold start s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(results["sizes"].values(), key=lambda r: r["docs"]):
+        nv = r["ingest"].get("naive")
+        for e in r["engines"]:
+            g, lat = r["ingest"][e], r["latency"][e]
+            worst = max((k for k in lat if k != "mix"), key=lambda k: lat[k][1])
+            speed = f"{g['mb_s']:.2f}" + (f" (x{g['mb_s'] / nv['mb_s']:.1f})" if nv else "")
+            lines.append(f"| {r['docs']:,} ({g['mb']:.0f}) | {e} | {speed} | {g['peak_mb']:.0f} | "
+                         f"{g['index_mb']:.0f} ({g['index_x_text']:.1f}x) | "
+                         f"{lat['mix'][0]:.0f} / {lat['mix'][1]:.0f} | "
+                         f"{lat[worst][1]:.0f} ({worst}) | {lat['char'][1]:.0f} | {r['cold'][e]['total_s']:.2f} |")
+    return "\n".join(lines)
+
+
 def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib
 
@@ -370,8 +388,8 @@ def plot(results: dict[str, Any], path: Path) -> None:
                          label="searchlib 1-char p95")
         axes[1].plot(xs, [r["ingest"][e]["index_mb"] for _, r in pts], "o-", color=colours[e], label=e)
         axes[2].plot(xs, [r["ingest"][e]["mb_s"] for _, r in pts], "o-", color=colours[e], label=e)
-    axes[1].plot([r["docs"] for r in sizes], [r["ingest"][r["engines"][0]]["mb"] for r in sizes], "k:",
-                 label="text itself")
+    axes[1].plot([r["docs"] for r in sizes], [r["ingest"][r["engines"][0]]["mb"] for r in sizes], "kx:",
+                 label="the text itself")
     axes[0].axhline(100, color="grey", lw=0.8, ls=":")
     titles = ("query p95, top 10 + highlights (ms)", "index size (MB)", "ingest (MB of text / s)")
     ticks = [r["docs"] for r in sizes]
@@ -383,11 +401,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
         ax.set_xlabel("articles")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     for ax in axes[:2]:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     fig.suptitle(f"bench/scale.py on {os.cpu_count()} shared cores", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
@@ -414,6 +433,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", type=Path, help="results (default: WORK/results.json); merged size by size")
     ap.add_argument("--plot", type=Path, help="PNG of latency, index size and ingest against corpus size")
     ap.add_argument("--keep", action="store_true", help="keep the indexes")
+    ap.add_argument("--markdown", action="store_true", help="also print the README's table")
     ap.add_argument("--report", action="store_true", help="only print the tables (and plot) from the JSON")
     ap.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -440,6 +460,8 @@ def main(argv: list[str]) -> int:
             json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
             print(f"size {n} done in {time.perf_counter() - t:.0f} s", flush=True)
     print_report(results)
+    if args.markdown:
+        print("\n" + markdown(results))
     if args.plot:
         plot(results, args.plot)
         print(f"\nplot: {args.plot}")
