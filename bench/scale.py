@@ -401,12 +401,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
         ax.set_xlabel("articles")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import FuncFormatter
 
-    for ax in axes[:2]:
+    for ax in axes:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
     fig.suptitle(f"bench/scale.py on {os.cpu_count()} shared cores", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
