@@ -348,6 +348,14 @@ def print_report(results: dict[str, Any]) -> None:
             report(f"exact-text recall, {r['docs']} articles, {results['recall_queries']} queries a kind "
                    "(bench/recall.py's oracle)", rows)
     report("issue 14 targets (ratios against naive in this run)", targets(results, results["whole"]))
+    three, big = at(results, 3000), at(results, 24000)
+    if three and big:
+        for e in ("searchlib", "tantivy", "fts5"):
+            if e in three["latency"] and e in big["latency"]:
+                a, b = three["latency"][e], big["latency"][e]
+                print(f"  growth 3k -> 24k, {e}: mix p95 x{b['mix'][1] / a['mix'][1]:.2f}, "
+                      f"one character p95 x{b['char'][1] / a['char'][1]:.2f}")
+        print("  (tantivy is the control: far from x1, the machine's load differed between the two sizes)")
 
 
 def markdown(results: dict[str, Any]) -> str:
