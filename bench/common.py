@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,31 @@ def naive_search(ix: Any, q: str, limit: int | None = None) -> list[str]:
     parser = MultifieldParser(["title", "body"], ix.schema)
     with ix.searcher() as s:
         return [h["id"] for h in s.search(parser.parse(q), limit=limit)]
+
+
+def naive_index(records: Iterable[dict[str, Any]], folder: Path) -> Any:
+    """The naive index with a date, a year and a month field, so it can filter, sort and facet."""
+    import datetime as dt
+
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields
+    from whoosh.filedb.filestore import FileStorage
+
+    ana = ChineseAnalyzer()
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True),
+                           title=fields.TEXT(stored=True, analyzer=ana),
+                           body=fields.TEXT(stored=True, analyzer=ana),
+                           date=fields.DATETIME(sortable=True), year=fields.ID(sortable=True),
+                           month=fields.ID(sortable=True))
+    folder.mkdir(parents=True)
+    ix = FileStorage(str(folder)).create_index(schema)
+    w = ix.writer()
+    for r in records:
+        d = dt.datetime.strptime(r["date"], "%Y-%m-%d")
+        w.add_document(id=r["id"], title=r["title"], body=r["content"], date=d,
+                       year=r["date"][:4], month=r["date"][:7])
+    w.commit()
+    return ix
 
 
 def folder_size(path: Path) -> int:

@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HANS, read_news, report
+from common import HANS, naive_index, read_news, report
 
 import searchlib
 
@@ -74,30 +74,6 @@ def make_mix(records: list[dict], n: int, seed: int) -> list[tuple[str, str, dic
         else:
             mix.append((kind, rng.choice(QUESTION_FORMS).format(a=w1, b=w2), {}))
     return mix
-
-
-def naive_index(records: list[dict], folder: Path) -> Any:
-    import datetime as dt
-
-    from jieba.analyse import ChineseAnalyzer
-    from whoosh import fields
-    from whoosh.filedb.filestore import FileStorage
-
-    ana = ChineseAnalyzer()
-    schema = fields.Schema(id=fields.ID(stored=True, unique=True),
-                           title=fields.TEXT(stored=True, analyzer=ana),
-                           body=fields.TEXT(stored=True, analyzer=ana),
-                           date=fields.DATETIME(sortable=True), year=fields.ID(sortable=True),
-                           month=fields.ID(sortable=True))
-    folder.mkdir(parents=True)
-    ix = FileStorage(str(folder)).create_index(schema)
-    w = ix.writer()
-    for r in records:
-        d = dt.datetime.strptime(r["date"], "%Y-%m-%d")
-        w.add_document(id=r["id"], title=r["title"], body=r["content"], date=d,
-                       year=r["date"][:4], month=r["date"][:7])
-    w.commit()
-    return ix
 
 
 class Naive:
