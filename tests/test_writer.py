@@ -3,6 +3,7 @@ Whoosh reads; merged segments and the compact positions format round-trip."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,3 +88,35 @@ def test_compact_positions_round_trip(positions):
     assert fmt.decode_positions(value) == positions
     assert fmt.decode_frequency(value) == len(positions)
     assert fmt.decode_weight(value) == float(len(positions))
+
+
+def test_keyword_postings_past_one_block_read_and_merge_like_whooshs_own(articles):
+    # KEYWORD fields (tags, repost band keys) store a frequency per posting: in a block
+    # Whoosh's reader wants them as one byte string; merging such segments crashed
+    from searchlib.backends.whoosh.reposts import repost_fields
+
+    profile = SegmenterProfile()
+    tagged = [attrs.evolve(a, tags=("两岸", f"t{i % 4}")) for i, a in enumerate(articles)]
+    slow = RamStorage().create_index(news_schema(profile))
+    w = slow.writer()
+    for a in tagged:
+        w.add_document(**to_document(a, content_digest(a)), **repost_fields(a))
+    w.commit()
+    fast = RamStorage().create_index(news_schema(profile))
+    for part in (tagged[:140], tagged[140:]):
+        fw = FastSegmentWriter(fast)
+        for a in part:
+            doc, tokens = analyse(a, content_digest(a), profile)
+            fw.add_prepared({**doc, **repost_fields(a)}, tokens)
+        fw.commit(merge=False)
+    expected = postings(slow)
+    keyword = [k for k in expected if k[0] in ("tags", "lsh")]
+    assert len(expected[("tags", "两岸".encode())]) == len(tagged) > 2 * 128
+    before = postings(fast)
+    assert {k: before[k] for k in keyword} == {k: expected[k] for k in keyword}
+    fw = FastSegmentWriter(fast)
+    fw.commit(optimize=True)  # Whoosh reads every posting of both segments to merge them
+    assert len(fast._segments()) == 1 and postings(fast) == before
+    with fast.searcher() as s:
+        from whoosh.query import Term
+        assert len(s.search(Term("tags", "两岸"), limit=None)) == len(tagged)

@@ -38,7 +38,7 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
     # writing: segments built elsewhere, committed in order
     "whoosh.writing:SegmentWriter": ("_check_state", "_merge_segments", "_finalize_segment",
-                                     "_close_segment", "_flush_segment"),
+                                     "_close_segment", "_flush_segment", "_process_posts"),
     "whoosh.index:FileIndex": ("_segments",),
 }
 

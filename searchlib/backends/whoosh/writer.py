@@ -31,7 +31,7 @@ from zlib import crc32
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment, W3TermInfo
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _lengths, _pointer
-from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
+from whoosh.system import emptybytes, pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import GrowableArray
 from whoosh.writing import SegmentWriter
@@ -159,6 +159,7 @@ class _FastFieldWriter(W3FieldWriter):
                 fieldmap.setdefault(fieldname, len(fieldmap))
                 prefix = pack_ushort(fieldmap[fieldname])
                 flen = lengths.get(fieldname)
+                fixedsize = schema[fieldname].format.fixed_value_size()
                 lastfn = fieldname
             df = len(ids)
             if flen is not None:
@@ -179,18 +180,29 @@ class _FastFieldWriter(W3FieldWriter):
                 postfile.write(WHOOSH3_HEADER_MAGIC)
                 for b in range(0, df, blocklimit):
                     _write_block(postfile, ids, weights, values, b, min(b + blocklimit, df),
-                                 flen, comp, last=b + blocklimit >= df)
+                                 flen, comp, last=b + blocklimit >= df, fixedsize=fixedsize)
                 tail = pack_long(start) + pack_int(postfile.tell() - start)
             tadd(prefix + btext, head + tail)
 
 
 def _write_block(postfile: Any, ids: Any, weights: list[float] | None, values: list[bytes], a: int,
-                 b: int, flen: array | None, comp: int, last: bool) -> None:
-    """One W3 posting block: a pickled (info, data) pair, data compressed if it pays."""
+                 b: int, flen: array | None, comp: int, last: bool, fixedsize: int | None) -> None:
+    """One W3 posting block: a pickled (info, data) pair, data compressed if it pays.
+
+    Values are kept as Whoosh's block reader expects them for the field's format
+    (``W3PostingsWriter._mini_values``): a tuple, nothing for a format of no
+    values, one byte string for values of a fixed size (frequencies)."""
     bids = ids[a:b]
     bweights = weights[a:b] if weights is not None else None
     deltas = [bids[0]] + [bids[i] - bids[i - 1] for i in range(1, len(bids))]
-    data = dumps((tuple(deltas), _mini_weights(bweights) if bweights else None, tuple(values[a:b])),
+    bvalues: Any
+    if fixedsize is None or fixedsize < 0:
+        bvalues = tuple(values[a:b])
+    elif fixedsize == 0:
+        bvalues = None
+    else:
+        bvalues = b"".join(values[a:b])
+    data = dumps((tuple(deltas), _mini_weights(bweights) if bweights else None, bvalues),
                  PICKLE_PROTOCOL)
     level = comp if len(data) >= COMPRESS_MIN else 0
     if level:
@@ -339,6 +351,15 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self.pool = _TermPool()
 
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        """Merging a segment: its postings read block by block (:func:`.private.raw_postings`),
+        which also reads segments written before fixed-size values (the frequencies of
+        KEYWORD fields) were stored as Whoosh's block reader expects them."""
+        items = self._process_posts(_segment_postings(reader), startdoc, docmap)
+        add_post = self.pool.add
+        for item in items:
+            add_post(item)
+
     def add_prepared(self, doc: dict[str, Any], tokens: dict[str, list[str]]) -> None:
         """Add a document whose text fields are already tokenized.
 
@@ -382,3 +403,19 @@ class FastSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         self.fieldwriter.add_terms(self.schema, {}, self.pool.iter_terms())
         self.fieldwriter.close()
+
+
+def _segment_postings(reader: Any) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+    """Every posting of one segment in Whoosh's pool form, sorted by field and term; values
+    of fixed-size formats (frequencies) rebuilt from the weights where a block holds none."""
+    from .private import raw_postings
+
+    schema = reader.schema
+    for fieldname, btext in reader.all_terms():
+        fmt = schema[fieldname].format
+        fixed = fmt.fixed_value_size()
+        ids, weights, values = raw_postings(reader, fieldname, btext)
+        for docnum, weight, value in zip(ids, weights, values):
+            if fixed and fixed > 0 and len(value) != fixed:
+                value = pack_uint(max(1, round(weight / (fmt.field_boost or 1.0))))
+            yield fieldname, btext, docnum, weight, value
