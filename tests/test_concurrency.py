@@ -106,17 +106,22 @@ def run_writer_and_readers(path, seconds, threads=4):
             return (any(line.startswith("saw") for line in changes)
                     and len(totals) == threads and all(len(set(v)) > 1 for v in totals.values()))
 
-        while time.time() < start + seconds or not everyone_saw_commits():
-            assert time.time() < start + seconds + 120, "a reader never saw a new commit"
-            assert not errors, errors
-            ix.add(articles(written, 3))
-            written += 3
-        stop.set()
-        for t in workers:
-            t.join()
-        proc.stdin.close()
-        watcher.join(timeout=60)
-        proc.wait(timeout=60)
+        try:
+            while time.time() < start + seconds or not everyone_saw_commits():
+                assert time.time() < start + seconds + 120, "a reader never saw a new commit"
+                assert not errors, errors
+                ix.add(articles(written, 3))
+                written += 3
+        except BaseException:
+            proc.kill()  # a failing writer must not leave the readers running
+            raise
+        finally:
+            stop.set()
+            for t in workers:
+                t.join()
+            proc.stdin.close()
+            watcher.join(timeout=60)
+            proc.wait(timeout=60)
         seen_by_process = json.loads(changes[-1])
         assert errors == []
         assert ix.search("援疆干部").total == written
