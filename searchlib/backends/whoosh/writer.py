@@ -406,16 +406,19 @@ class FastSegmentWriter(SegmentWriter):
 
 
 def _segment_postings(reader: Any) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-    """Every posting of one segment in Whoosh's pool form, sorted by field and term; values
+    """Every live posting of one segment in Whoosh's pool form, sorted by field and term; values
     of fixed-size formats (frequencies) rebuilt from the weights where a block holds none."""
-    from .private import raw_postings
+    from .private import deleted_docs, raw_postings
 
     schema = reader.schema
+    deleted = deleted_docs(reader)
     for fieldname, btext in reader.all_terms():
         fmt = schema[fieldname].format
         fixed = fmt.fixed_value_size()
         ids, weights, values = raw_postings(reader, fieldname, btext)
         for docnum, weight, value in zip(ids, weights, values):
+            if docnum in deleted:
+                continue  # as Whoosh's own iter_postings: the merge drops them
             if fixed and fixed > 0 and len(value) != fixed:
                 value = pack_uint(max(1, round(weight / (fmt.field_boost or 1.0))))
             yield fieldname, btext, docnum, weight, value
