@@ -56,10 +56,9 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_engine(engine: str, input_path: Path, docs: int, index_dir: Path) -> dict:
-    """Run one engine in a child process; sample its tree's memory meanwhile."""
-    cmd = [sys.executable, __file__, "--child", engine, "--input", str(input_path),
-           "--docs", str(docs), "--index", str(index_dir)]
+def run_child(cmd: list[str], what: str) -> tuple[dict, int]:
+    """Run ``cmd`` (a benchmark child printing a JSON line last), sampling its process
+    tree's memory; returns (that JSON, peak kB). Exits naming ``what`` if it fails."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
@@ -76,8 +75,15 @@ def run_engine(engine: str, input_path: Path, docs: int, index_dir: Path) -> dic
     done.set()
     t.join()
     if proc.returncode:
-        raise SystemExit(f"{engine} failed")
-    result = json.loads(out.strip().splitlines()[-1])
+        raise SystemExit(f"{what} failed")
+    return json.loads(out.strip().splitlines()[-1]), peak
+
+
+def run_engine(engine: str, input_path: Path, docs: int, index_dir: Path) -> dict:
+    """Run one engine in a child process; sample its tree's memory meanwhile."""
+    cmd = [sys.executable, __file__, "--child", engine, "--input", str(input_path),
+           "--docs", str(docs), "--index", str(index_dir)]
+    result, peak = run_child(cmd, engine)
     result["peak_mb"] = round(peak / 1024, 1)
     result["index_mb"] = round(folder_size(index_dir) / 1e6, 1)
     return result

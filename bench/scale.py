@@ -41,7 +41,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -52,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import HANS, HANT, folder_size, read_news, report
 from corpus_gen import write_corpus
 from engines import COLD, ENGINES, build, cut, open_engine
-from ingest import tree_rss_kb
+from ingest import run_child
 
 KINDS = ("char", "common", "word", "rare", "phrase", "two-words", "question", "filter-facets", "sort", "deep")
 QUESTION_FORMS = ("{a}的{b}是什么？", "{a}为什么{b}？", "{a}和{b}有什么关系", "谁在{a}{b}？")
@@ -114,24 +113,7 @@ def ingest(engine: str, corpus: Path, folder: Path) -> dict[str, Any]:
     if folder.exists():
         shutil.rmtree(folder)
     cmd = [sys.executable, __file__, "--child", engine, "--corpus", str(corpus), "--index", str(folder)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss_kb(proc.pid))
-            time.sleep(0.2)
-
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    out, _ = proc.communicate()
-    done.set()
-    t.join()
-    if proc.returncode:
-        raise SystemExit(f"{engine} ingest failed")
-    r = json.loads(out.strip().splitlines()[-1])
+    r, peak = run_child(cmd, f"{engine} ingest")
     r["peak_mb"] = round(peak / 1024, 1)
     r["index_mb"] = round(folder_size(folder) / 1e6, 2)
     r["mb_s"] = round(r["mb"] / r["seconds"], 3)
