@@ -131,3 +131,20 @@ def report(title: str, rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+
+
+def naive_options(opts: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh ``searcher.search`` keywords for a query's date filter and facets (naive baseline)."""
+    import datetime as dt
+
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    kwargs: dict[str, Any] = {}
+    if "date_from" in opts:
+        lo = dt.datetime.fromisoformat(opts["date_from"])
+        hi = dt.datetime.fromisoformat(opts["date_to"]) + dt.timedelta(days=1)
+        kwargs["filter"] = wq.DateRange("date", lo, hi)
+    if "facets" in opts:
+        kwargs["groupedby"] = {f: sorting.FieldFacet(f, maptype=sorting.Count) for f in opts["facets"]}
+    return kwargs

@@ -185,16 +185,9 @@ class NaiveEngine:
         self.parser = MultifieldParser(["title", "body"], self.ix.schema)
 
     def search(self, q: str, opts: dict[str, Any]) -> tuple[int, list[str]]:
-        from whoosh import query as wq
-        from whoosh import sorting
+        from common import naive_options
 
-        kwargs: dict[str, Any] = {}
-        if "date_from" in opts:
-            lo = dt.datetime.fromisoformat(opts["date_from"])
-            hi = dt.datetime.fromisoformat(opts["date_to"]) + dt.timedelta(days=1)
-            kwargs["filter"] = wq.DateRange("date", lo, hi)
-        if "facets" in opts:
-            kwargs["groupedby"] = {f: sorting.FieldFacet(f, maptype=sorting.Count) for f in opts["facets"]}
+        kwargs = naive_options(opts)
         if opts.get("sort") == "newest":
             kwargs["sortedby"], kwargs["reverse"] = "date", True
         query = self.parser.parse(q)
@@ -375,22 +368,13 @@ t2 = time.perf_counter()
 res = s.search(MultifieldParser(["title", "body"], ix.schema).parse(Q), limit=10)
 out = [h.highlights("body", top=3) for h in res]
 """,
-    "tantivy": """
+    **{name: f"""
 import sys
 sys.path.insert(0, BENCH)
 import engines
 t1 = time.perf_counter()
-e = engines.TantivyEngine(engines.Path(FOLDER))
+e = engines.{cls}(engines.Path(FOLDER))
 t2 = time.perf_counter()
-out = e.search(Q, {})
-""",
-    "fts5": """
-import sys
-sys.path.insert(0, BENCH)
-import engines
-t1 = time.perf_counter()
-e = engines.Fts5Engine(engines.Path(FOLDER))
-t2 = time.perf_counter()
-out = e.search(Q, {})
-""",
+out = e.search(Q, {{}})
+""" for name, cls in (("tantivy", "TantivyEngine"), ("fts5", "Fts5Engine"))},
 }

@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HANS, naive_index, read_news, report
+from common import HANS, naive_index, naive_options, read_news, report
 
 import searchlib
 
@@ -87,18 +87,7 @@ class Naive:
         self.parser = MultifieldParser(["title", "body"], ix.schema)
 
     def search(self, q: str, opts: dict) -> int:
-        import datetime as dt
-
-        from whoosh import query as wq
-        from whoosh import sorting
-
-        kwargs: dict[str, Any] = {"limit": 10}
-        if "date_from" in opts:
-            lo = dt.datetime.fromisoformat(opts["date_from"])
-            hi = dt.datetime.fromisoformat(opts["date_to"]) + dt.timedelta(days=1)
-            kwargs["filter"] = wq.DateRange("date", lo, hi)
-        if "facets" in opts:
-            kwargs["groupedby"] = {f: sorting.FieldFacet(f, maptype=sorting.Count) for f in opts["facets"]}
+        kwargs: dict[str, Any] = {"limit": 10, **naive_options(opts)}
         results = self.searcher.search(self.parser.parse(q), **kwargs)
         for hit in results[:10]:
             hit.highlights("body", top=3)
