@@ -101,8 +101,9 @@ def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list
         return list(ids), list(weights or [1.0] * n), list(values or [b""] * n)
     fmt = reader.schema[field].format
     m = reader._terms.matcher(field, btext, fmt)  # a W3LeafMatcher
-    # only position formats carry values worth reading (Whoosh's Frequency
-    # blocks of ID and KEYWORD fields hold none its reader can decode)
+    # only position formats carry values worth reading; the frequencies of KEYWORD
+    # fields equal their weights, and segments written before the fast writer kept
+    # them as Whoosh's block reader expects hold them in a form it cannot decode
     with_values = fmt.supports("positions")
     ids_out: list[int] = []
     weights_out: list[Any] = []
