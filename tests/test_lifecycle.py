@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -359,10 +359,13 @@ class IndexHistory(RuleBasedStateMachine):
 
 def _run(examples: int, steps: int) -> None:
     machine = IndexHistory
+    # no explain phase: on Python < 3.12 it traces every line while shrinking, which made a
+    # failing history outlast the test's timeout and report only a timeout; the blob replays it
     machine.TestCase.settings = settings(
         max_examples=examples, stateful_step_count=steps, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        derandomize=False)
+        derandomize=False, print_blob=True,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
     machine.TestCase().runTest()
 
 
