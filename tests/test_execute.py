@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 import pytest
 
@@ -46,3 +47,32 @@ def test_executor_matches_whoosh(hans_index, q):
     matches, relaxed = Executor(searcher).run(plan)
     expected = {h.docnum for h in searcher.search(whoosh_query(plan, plan.ask or relaxed), limit=None)}
     assert set(matches) == expected
+
+
+def test_one_character_reads_its_counts_and_finds_what_the_bigrams_find(hans_index):
+    """Every character of the real articles (and a traditional and a full-width form): the
+    character-count fields give each article the count its bigrams give, in title and body."""
+    searcher = hans_index.backend._searcher()
+    ex = Executor(searcher)
+    fold = ex.folding.index_form
+    articles = [hans_index.get(i) for i in hans_index.ids()]
+    chars = {ch for a in articles for ch in fold(a.title + a.body)} | set("國Ａ")
+    starting: dict[tuple[str, str], list[str]] = {}  # (field, first character) -> its bigrams
+    for field in ("title_ng", "body_ng"):
+        for t in searcher.lexicon(field):
+            gram = t.decode("utf-8")
+            starting.setdefault((field, gram[0]), []).append(gram)
+    assert len(chars) > 1000
+    for field, twin in (("title_ng", "title_ch"), ("body_ng", "body_ch")):
+        assert twin in searcher.schema  # so exact_tf reads the counts, not the bigrams
+        totals = Counter(ch for a in articles for ch in fold(a.title if field == "title_ng" else a.body))
+        for ch in sorted(chars):
+            want: dict[int, int] = {}
+            for folded in ex.folding.query_pattern(ch)[0]:
+                for g in starting.get((field, folded), ()):
+                    for d, n in ex.phrase_tf(field, [g]).items():
+                        want[d] = want.get(d, 0) + n
+            assert ex.exact_tf(field, ch) == want, (field, ch)
+            if "\u4e00" <= ch <= "\u9fff":  # and as often as the articles hold it
+                forms = ex.folding.query_pattern(ch)[0]
+                assert sum(want.values()) == sum(totals[f] for f in forms), (field, ch)

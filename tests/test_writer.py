@@ -12,12 +12,18 @@ from whoosh.filedb.filestore import RamStorage
 from searchlib import Article
 from searchlib.analysis import SegmenterProfile
 from searchlib.backends.whoosh.formats import CompactPositions, encode_positions
-from searchlib.backends.whoosh.schema import news_schema, to_document
+from searchlib.backends.whoosh.schema import char_fields, news_schema, to_document
 from searchlib.backends.whoosh.segments import analyse
 from searchlib.backends.whoosh.writer import FastSegmentWriter
 from searchlib.ingest.identity import content_digest
 
 from .conftest import SAMPLES, read_jsonl
+
+
+def prepared(a, profile, schema):
+    """What write_segment gives the fast writer for ``a``."""
+    doc, tokens = analyse(a, content_digest(a), profile)
+    return {**doc, **char_fields(a, schema)}, tokens
 
 
 def postings(ix, fields=None):
@@ -51,12 +57,12 @@ def test_fast_writer_matches_whooshs_own_writer(articles):
     slow = RamStorage().create_index(news_schema(profile))
     w = slow.writer()
     for a in articles:
-        w.add_document(**to_document(a, content_digest(a)))
+        w.add_document(**to_document(a, content_digest(a)), **char_fields(a, slow.schema))
     w.commit()
     fast = RamStorage().create_index(news_schema(profile))
     fw = FastSegmentWriter(fast)
     for a in articles:
-        fw.add_prepared(*analyse(a, content_digest(a), profile))
+        fw.add_prepared(*prepared(a, profile, fast.schema))
     fw.commit()
     expected, got = postings(slow), postings(fast)
     assert len(expected) > 50_000
@@ -73,7 +79,7 @@ def test_merging_fast_segments_keeps_every_posting(articles):
     for part in (articles[:100], articles[100:200], articles[200:]):
         fw = FastSegmentWriter(ix)
         for a in part:
-            fw.add_prepared(*analyse(a, content_digest(a), profile))
+            fw.add_prepared(*prepared(a, profile, ix.schema))
         fw.commit(merge=False)
     before = postings(ix)
     fw = FastSegmentWriter(ix)
@@ -102,17 +108,18 @@ def test_keyword_postings_past_one_block_read_and_merge_like_whooshs_own(article
     slow = RamStorage().create_index(news_schema(profile))
     w = slow.writer()
     for a in tagged:
-        w.add_document(**to_document(a, content_digest(a)), **repost_fields(a))
+        w.add_document(**to_document(a, content_digest(a)), **repost_fields(a), **char_fields(a, slow.schema))
     w.commit()
     fast = RamStorage().create_index(news_schema(profile))
     for part in (tagged[:140], tagged[140:]):
         fw = FastSegmentWriter(fast)
         for a in part:
-            doc, tokens = analyse(a, content_digest(a), profile)
+            doc, tokens = prepared(a, profile, fast.schema)
             fw.add_prepared({**doc, **repost_fields(a)}, tokens)
         fw.commit(merge=False)
-    # the keyword fields, and one text field to show the merge keeps positions too
-    wanted = ("tags", "lsh", "title")
+    # the keyword fields, a character-count field (weights, no values), and one text
+    # field to show the merge keeps positions too
+    wanted = ("tags", "lsh", "body_ch", "title")
     expected = postings(slow, wanted)
     assert len(expected[("tags", "两岸".encode())]) == len(tagged) > 2 * 128
     assert any(k[0] == "lsh" for k in expected)

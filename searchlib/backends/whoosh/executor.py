@@ -42,7 +42,7 @@ from ...ranking import (
 )
 from .formats import CompactPositions
 from .private import deleted_docs, length_bytes, raw_postings
-from .schema import GRAMS, from_stored, schema_folding
+from .schema import CHARS, GRAMS, from_stored, schema_folding
 from .vocabulary import iter_words
 
 __all__ = ["Executor", "Terms", "Matches"]
@@ -274,11 +274,12 @@ class Executor:
         if not pattern:
             return {}
         if len(pattern) == 1:
-            tf: dict[int, int] = {}
+            chars = CHARS[grams_field]
+            if chars in self.searcher.schema:  # one posting list per character
+                return self.phrase_tf_any(chars, [tuple(sorted(pattern[0]))], within=within)
+            # an index built before character counts: every bigram the character starts
             grams = [g for ch in sorted(pattern[0]) for g in self._prefix_terms(grams_field, ch)]
-            for doc, n in self.phrase_tf_any(grams_field, [tuple(grams)], within=within).items():
-                tf[doc] = tf.get(doc, 0) + n
-            return tf
+            return self.phrase_tf_any(grams_field, [tuple(grams)], within=within)
         offsets = list(range(0, len(pattern) - 1, 2))
         if offsets[-1] != len(pattern) - 2:
             offsets.append(len(pattern) - 2)

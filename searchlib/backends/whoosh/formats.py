@@ -1,4 +1,4 @@
-"""A compact posting format for positions.
+"""Compact posting formats: positions, and character counts.
 
 Whoosh's ``Positions`` format pickles each posting's position list (about 14
 bytes for one position) and unpickles it to read it back. ``CompactPositions``
@@ -7,6 +7,10 @@ narrowest that fits) behind a one-byte type code: a position takes 1-2 bytes
 in news articles, and encoding and decoding are single C-level calls. It
 answers every question ``Positions`` answers (frequency, weight, positions,
 position boosts), so Whoosh's phrase queries work on it unchanged.
+
+``CharCounts`` keeps no value at all: a posting's weight is how often the
+term (one character) occurs in the field, which is all a one-character
+search needs (which articles, how often).
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from array import array
 from collections import defaultdict
 from typing import Any
 
-from whoosh.formats import Positions, tokens
+from whoosh.formats import Format, Positions, tokens
 
-__all__ = ["CompactPositions", "encode_positions", "single_position", "frequencies"]
+__all__ = ["CharCounts", "CompactPositions", "encode_positions", "single_position", "frequencies"]
 
 _B, _H, _I = ord("B"), ord("H"), ord("I")
 #: Encodings of a lone position (most postings), made once: 256 one-byte and
@@ -87,3 +91,20 @@ class CompactPositions(Positions):
         for v in vs:
             merged.update(self.decode_positions(v))
         return encode_positions(sorted(merged))
+
+
+class CharCounts(Format):
+    """Weights only: each posting's weight is the term's count in the field."""
+
+    posting_size = 0
+
+    def __init__(self, field_boost: float = 1.0, **options: Any) -> None:
+        self.field_boost = field_boost
+        self.options = options
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        counts: dict[str, int] = defaultdict(int)
+        for t in tokens(value, analyzer, kwargs):
+            counts[t.text] += 1
+        for w, n in counts.items():
+            yield (w, n, float(n), b"")

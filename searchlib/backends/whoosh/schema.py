@@ -2,7 +2,10 @@
 
 Searchable text lives twice: as words (``title``, ``body``: ranking, whole-word
 matches) and as character bigrams (``title_ng``, ``body_ng``: exact matching of
-any text, whatever the segmenter did). Filters and facets use folded ID fields;
+any text, whatever the segmenter did), and as character counts (``title_ch``,
+``body_ch``: one-character search reads one posting list, not every bigram
+the character starts; indexes built before them have none and read the
+bigrams). Filters and facets use folded ID fields;
 what an article looked like on the way in is kept in stored fields.
 """
 
@@ -18,14 +21,16 @@ from ...analysis import SCRIPT, Folding, SegmenterProfile, folding_for
 from ...fields import year_month
 from ...ingest.identity import content_digest
 from ...models import Article
-from .formats import CompactPositions
+from .formats import CharCounts, CompactPositions
 from .reposts import schema_fields
-from .tokenizers import BigramTokenizer, WordTokenizer
+from .tokenizers import BigramTokenizer, CharTokenizer, WordTokenizer
 
-__all__ = ["news_schema", "to_document", "from_stored", "schema_folding", "GRAMS"]
+__all__ = ["news_schema", "to_document", "char_fields", "from_stored", "schema_folding", "GRAMS", "CHARS"]
 
 #: Each searchable text field and its twin of character bigrams (exact text).
 GRAMS = {"title": "title_ng", "body": "body_ng"}
+#: Each bigram field and its twin of character counts.
+CHARS = {"title_ng": "title_ch", "body_ng": "body_ch"}
 
 
 class FoldFilter(Filter):
@@ -62,6 +67,10 @@ def _text(analyzer: Any, stored: bool) -> fields.TEXT:
     return field
 
 
+def _chars() -> fields.FieldType:
+    return fields.FieldType(CharCounts(), CharTokenizer(), scorable=False, stored=False)
+
+
 def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
     """The schema of a news index whose words are segmented with ``profile``."""
     words = WordTokenizer(profile or SegmenterProfile())
@@ -72,6 +81,8 @@ def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
         body=_text(words, stored=True),
         title_ng=_text(grams, stored=False),
         body_ng=_text(grams, stored=False),
+        title_ch=_chars(),
+        body_ch=_chars(),
         date=fields.DATETIME(sortable=True),
         year=fields.ID(sortable=True),
         month=fields.ID(sortable=True),
@@ -84,6 +95,13 @@ def news_schema(profile: SegmenterProfile | None = None) -> fields.Schema:
         meta=fields.STORED(),
         **schema_fields(),
     )
+
+
+def char_fields(article: Article, schema: fields.Schema) -> dict[str, str]:
+    """The character-count fields of ``article``'s document (none for an index built before them)."""
+    if "body_ch" not in schema:
+        return {}
+    return {"title_ch": article.title, "body_ch": article.body}
 
 
 def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:

@@ -14,7 +14,7 @@ from ...analysis import SCRIPT, Folding, SegmenterProfile
 from ...ingest.session import Chunk
 from ...models import Article
 from .reposts import repost_fields, signed
-from .schema import GRAMS, schema_folding, to_document
+from .schema import GRAMS, char_fields, schema_folding, to_document
 from .writer import FastCodec, FastSegmentWriter, field_tokens
 
 __all__ = ["write_segment", "analyse"]
@@ -42,6 +42,7 @@ def write_segment(ix: windex.Index, segment: Any, chunk: Chunk) -> Any:
             doc, tokens = analyse(article, digest, profile, folding)
             if sign:
                 doc.update(repost_fields(article))
+            doc.update(char_fields(article, ix.schema))
             writer.add_prepared(doc, tokens)
         return writer._finalize_segment()
     except BaseException:

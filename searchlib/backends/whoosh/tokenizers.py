@@ -18,7 +18,7 @@ from whoosh.analysis import Token, Tokenizer
 from ...analysis import SCRIPT, Folding, SegmenterProfile, folding_for
 from ...analysis.tokens import END, bigrams, word_spans
 
-__all__ = ["WordTokenizer", "BigramTokenizer"]
+__all__ = ["WordTokenizer", "BigramTokenizer", "CharTokenizer"]
 
 
 class _ChineseTokenizer(Tokenizer):
@@ -102,4 +102,35 @@ class BigramTokenizer(_ChineseTokenizer):
             if chars:
                 t.startchar = start_char + start
                 t.endchar = t.startchar + len(gram.rstrip(END))
+            yield t
+
+
+class CharTokenizer(_ChineseTokenizer):
+    """Each character of the index form (the first of each bigram), for one-character search."""
+
+    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
+        self.fold_scheme = fold_scheme
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CharTokenizer) and other.fold_scheme == self.fold_scheme
+
+    def __hash__(self) -> int:
+        return hash((CharTokenizer, self.fold_scheme))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: object) -> Iterator[Token]:
+        t = self._token(positions, chars, removestops, mode, kwargs)
+        for start, ch in enumerate(self.folding.index_form(value)):
+            t.text = ch
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start]
+            if positions:
+                t.pos = start_pos + start
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = t.startchar + 1
             yield t

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
@@ -58,6 +58,17 @@ def field_tokens(kind: str, text: str, profile: SegmenterProfile, folding: Foldi
     if kind == "words":
         return [w for w, _, _ in word_spans(text, profile, folding)]
     return [gram for gram, _ in bigrams(text, folding)]
+
+
+#: Each character-count field and the bigram field its characters are read from.
+_CHAR_TWINS = {"title_ch": "title_ng", "body_ch": "body_ng"}
+
+
+def char_counts(grams: list[str]) -> list[tuple[bytes, int, float, bytes]]:
+    """The character-count postings of a field value from its bigram terms (each bigram's
+    first character is the character at its position): what ``CharCounts`` would index."""
+    counts = Counter(g[0] for g in grams)
+    return [(ch.encode("utf-8"), n, float(n), b"") for ch, n in counts.items()]
 
 
 _TERMINFO = W3TermInfo._struct
@@ -384,6 +395,8 @@ class FastSegmentWriter(SegmentWriter):
                 terms = tokens[fieldname]
                 length = len(terms)
                 pool.add_tokens(fieldname, docnum, terms)
+            elif fieldname in _CHAR_TWINS and _CHAR_TWINS[fieldname] in tokens:
+                pool.add_items(fieldname, docnum, char_counts(tokens[_CHAR_TWINS[fieldname]]))
             elif field.indexed:
                 items = list(field.index(value))
                 if field.scorable:
