@@ -133,3 +133,22 @@ def test_every_match_of_a_pinyin_query_streams(hans_index):
     res = hans_index.search("xjp", limit=1000)
     assert {a.id for a in hans_index.iter_search("xjp")} == {h.id for h in res.hits} != set()
     assert {a.id for a in hans_index.iter_search("pinyin:tw")} == holding(hans_index, ["台湾"])
+
+
+def test_homophones_in_han_stay_apart_and_pinyin_spells_both():
+    """经典 and 景点 both read jingdian: typed in Han each finds only itself (no pinyin
+    folding of Chinese queries, the noise Meilisearch had); typed as jingdian, both."""
+    from .conftest import SAMPLES
+
+    rows = [r for r in read_jsonl(SAMPLES / "president_news_recent.jsonl")
+            if "经典" in r["title"] + r["content"] or "景点" in r["title"] + r["content"]]
+    with searchlib.open_index(None) as ix:
+        ix.add(rows)
+        classic, sights = holding(ix, ["经典"]), holding(ix, ["景点"])
+        assert classic and sights and classic != sights
+        for word, want in (("经典", classic), ("景点", sights)):
+            res = ix.search(word, limit=100)
+            assert res.pinyin == {} and {h.id for h in res.hits} == want
+        res = ix.search("jingdian", limit=100)
+        assert set(res.pinyin["jingdian"]) == {"经典", "景点"}
+        assert {h.id for h in res.hits} == classic | sights
