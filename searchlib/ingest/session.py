@@ -6,6 +6,11 @@ written and which older versions they replace, how they are grouped into
 chunks of a few megabytes, the order of commits, progress and the report.
 The engine (a :class:`ChunkWriter`) only writes and commits what it is given.
 
+An input's last chunk is cut into one part per worker of the engine
+(:attr:`ChunkWriter.parallel`) when each part still holds
+:data:`MIN_PART_BYTES`: an input of a single chunk is then written on every
+core, not one.
+
 An article whose earlier version is still in a chunk not yet committed forces
 a commit first: a commit deletes the old versions of the ids it replaces
 before it adds its own segments, so both versions must not be in one commit.
@@ -22,7 +27,11 @@ from ..models import Article, Failure, IngestReport
 from .identity import Identity, content_digest
 from .readers import Record
 
-__all__ = ["IngestSession", "ChunkWriter", "Chunk", "ProgressFn"]
+__all__ = ["IngestSession", "ChunkWriter", "Chunk", "ProgressFn", "MIN_PART_BYTES"]
+
+#: The least text (in chunk-size units) worth a part of its own in a worker:
+#: about half a second of analysis, what a worker's start-up costs.
+MIN_PART_BYTES = 1 << 19
 
 Chunk = list[tuple[Article, str]]
 ProgressFn = Callable[[int, int], None]
@@ -30,6 +39,10 @@ ProgressFn = Callable[[int, int], None]
 
 class ChunkWriter(Protocol):
     """What an engine provides to an ingest session."""
+
+    #: How many chunks it writes at once: an input's last chunk, when short, is
+    #: cut in as many parts so that every worker has some of it.
+    parallel: int
 
     def submit(self, chunk: Chunk, replaced: list[str], last: bool) -> None:
         """Queue a chunk of ``(article, content digest)`` to write; its commit
@@ -79,7 +92,7 @@ class IngestSession:
             for rec in records:
                 self._take(rec)
             if self._chunk:
-                self._submit(last=True)
+                self._submit_last()
             self.writer.finish()
         except BaseException:
             self.writer.close(kill=True)
@@ -123,6 +136,19 @@ class IngestSession:
         self._size += 3 * (len(article.title) + len(article.body))
         if self._size >= self.chunk_bytes:
             self._submit(last=False)
+
+    def _submit_last(self) -> None:
+        """Submit the last chunk, cut in parts for the writer's workers when long enough."""
+        parts = max(1, min(self.writer.parallel, self._size // MIN_PART_BYTES))
+        if parts == 1:
+            self._submit(last=True)
+            return
+        chunk, replaced = self._chunk, set(self._replaced)
+        step = -(-len(chunk) // parts)
+        for start in range(0, len(chunk), step):
+            part = chunk[start:start + step]
+            self._chunk, self._replaced = part, [a.id for a, _ in part if a.id in replaced]
+            self._submit(last=start + step >= len(chunk))
 
     def _submit(self, last: bool) -> None:
         if self._chunk or self._replaced:

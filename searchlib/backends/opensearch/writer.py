@@ -83,6 +83,9 @@ class BulkWriter:
     Replaced articles need no delete: a new version is indexed under the same id.
     """
 
+    #: chunks are analysed in this process, one at a time
+    parallel = 1
+
     def __init__(self, client: Any, index: str, location: str, profile: SegmenterProfile,
                  folding: Folding, on_close: Callable[[], None] | None = None, signed: bool = True) -> None:
         self.client = client

@@ -38,7 +38,8 @@ class Committer:
         self.ix = ix
         self.path = path
         self.workers = workers if path is not None else 1
-        self._parallel: bool | None = None  # decided at the first chunk
+        self.parallel = self.workers  # ChunkWriter: chunks written at once
+        self._pooled: bool | None = None  # decided at the first chunk
         self._pool: WorkerPool | None = None
         self._inflight: deque[tuple[bool, Any, list[str]]] = deque()  # (in a worker?, segment, ids)
 
@@ -46,8 +47,8 @@ class Committer:
         """Queue ``chunk`` for writing; ``replaced_ids`` are ids whose old
         versions its commit must delete; ``last`` says no chunk follows.
         Commits what is finished."""
-        if self._parallel is None:
-            self._parallel = self.workers > 1 and not last and self._start_pool()
+        if self._pooled is None:
+            self._pooled = self.workers > 1 and not last and self._start_pool()
         segment = FastCodec().new_segment(self.ix.storage, self.ix.indexname)
         if self._pool is None:
             self._inflight.append((False, write_segment(self.ix, segment, chunk), replaced_ids))
