@@ -26,13 +26,17 @@ MAX_CANDIDATES = 24
 def _substitutions(terms: TermStats, m: str) -> list[str]:
     """``m`` with one character replaced by one the index shows after its left
     neighbour (and before its right one), likeliest pairs first."""
-    scored: list[tuple[int, str]] = []
+    options: list[tuple[int, int, str]] = []  # (pair's articles, position, character)
     for i in range(1, len(m)):
-        for c, df in terms.next_chars(m[i - 1]).items():
-            if c != m[i] and (i + 1 == len(m) or terms.has_pair(c + m[i + 1])):
-                scored.append((df, m[:i] + c + m[i + 1:]))
-    scored.sort(key=lambda t: -t[0])
-    return [cand for _, cand in scored[:MAX_CANDIDATES]]
+        options += [(df, i, c) for c, df in terms.next_chars(m[i - 1]).items() if c != m[i]]
+    options.sort(key=lambda t: -t[0])
+    out: list[str] = []
+    for _, i, c in options:  # likeliest first: the right pair is checked only until enough
+        if i + 1 == len(m) or terms.has_pair(c + m[i + 1]):
+            out.append(m[:i] + c + m[i + 1:])
+            if len(out) == MAX_CANDIDATES:
+                break
+    return out
 
 
 def _deletions(m: str) -> list[str]:

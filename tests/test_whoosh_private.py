@@ -55,3 +55,18 @@ def test_raw_postings_include_deleted_documents_and_the_executor_drops_them(tmp_
         ids, _, _ = whoosh_private.raw_postings(reader, "body_ng", "援疆".encode())
         assert len(ids) == 40 and len(whoosh_private.deleted_docs(reader)) == 1
         assert ix.search("援疆").total == 39
+
+
+def test_prefix_frequencies_are_whooshs_own_term_counts(hans_index):
+    """One scan of the term table gives each term and the document frequency Whoosh's
+    own lookup gives, for prefixes of every kind (none, one character, a whole term)."""
+    from searchlib.backends.whoosh.private import prefix_frequencies
+
+    reader = hans_index.backend._searcher().reader().leaf_readers()[0][0]
+    for field in ("body_ng", "title", "body_ch"):
+        every = list(reader.lexicon(field))
+        assert len(every) > 500
+        for prefix in [b"", "国".encode(), "总统".encode(), every[0], every[-1], b"\xff"]:
+            want = [(t, reader.doc_frequency(field, t)) for t in every if t.startswith(prefix)]
+            assert list(prefix_frequencies(reader, field, prefix)) == want, (field, prefix)
+    assert list(prefix_frequencies(reader, "no_such_field", b"")) == []

@@ -41,7 +41,7 @@ from ...ranking import (
     idf,
 )
 from .formats import CompactPositions
-from .private import deleted_docs, length_bytes, raw_postings
+from .private import deleted_docs, length_bytes, prefix_frequencies, raw_postings
 from .schema import CHARS, GRAMS, from_stored, schema_folding
 from .vocabulary import iter_words
 
@@ -486,6 +486,7 @@ class Terms:
 
     def __init__(self, ex: Executor) -> None:
         self.ex = ex
+        self._after: dict[str, dict[str, int]] = {}  # next_chars, per character
 
     def doc_count(self) -> int:
         return int(self.ex.searcher.doc_count())
@@ -506,13 +507,16 @@ class Terms:
         return {t: self.text_frequency(t) for t in dict.fromkeys(texts)}
 
     def next_chars(self, char: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for reader, _ in self.ex.leaves:
-            for btext in reader.expand_prefix(self._GRAMS, char):
-                gram = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                if len(gram) == 2 and gram[1].isalnum():
-                    out[gram[1]] = out.get(gram[1], 0) + reader.doc_frequency(self._GRAMS, btext)
-        return out
+        found = self._after.get(char)
+        if found is None:
+            found = {}
+            for reader, _ in self.ex.leaves:
+                for btext, df in prefix_frequencies(reader, self._GRAMS, char.encode("utf-8")):
+                    gram = btext.decode("utf-8")
+                    if len(gram) == 2 and gram[1].isalnum():
+                        found[gram[1]] = found.get(gram[1], 0) + df
+            self._after[char] = found
+        return found
 
     def has_pair(self, pair: str) -> bool:
         btext = pair.encode("utf-8")

@@ -22,7 +22,7 @@ from typing import Any
 from ...errors import SearchlibError
 
 __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings",
-           "deleted_docs", "length_bytes", "segment_count"]
+           "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies"]
 
 #: "module:object" -> private attributes of it (class or module level).
 PRIVATE: dict[str, tuple[str, ...]] = {
@@ -35,6 +35,9 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "whoosh.filedb.filetables": ("_lengths", "_pointer"),
     "whoosh.filedb.filetables:OrderedHashWriter": ("_write_hashes",),
     "whoosh.codec.whoosh3:W3TermInfo": ("_struct",),
+    # reading: document frequencies of a run of terms, from one scan of the term table
+    "whoosh.codec.whoosh3:W3TermsReader": ("_keycoder",),
+    "whoosh.filedb.filetables:OrderedHashReader": ("items_from",),
     "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
     # writing: segments built elsewhere, committed in order
     "whoosh.writing:SegmentWriter": ("_check_state", "_merge_segments", "_finalize_segment",
@@ -45,7 +48,7 @@ PRIVATE: dict[str, tuple[str, ...]] = {
 #: Class name -> private attributes its instances carry (checked by the tests).
 INSTANCE: dict[str, tuple[str, ...]] = {
     "SegmentReader": ("_terms", "_perdoc"),
-    "W3TermsReader": ("_postfile",),
+    "W3TermsReader": ("_postfile", "_tindex", "_fieldmap"),
     "W3LeafMatcher": ("_ids", "_weights", "_values"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
@@ -80,7 +83,14 @@ def check() -> None:
 
 check()
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from struct import calcsize, unpack_from  # noqa: E402
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield  # noqa: E402
+
+#: Where a W3 term info holds its document frequency (after the inlined flag and the weight).
+_DF_AT = calcsize("!Bf")
+assert W3TermInfo._struct.format.lstrip("!").startswith("BfI"), W3TermInfo._struct.format
 
 
 def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[Any], list[bytes]]:
@@ -119,6 +129,20 @@ def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list
         values_out.extend(values if values is not None else [b""] * len(m._ids))
         m._next_block()
     return ids_out, weights_out, values_out
+
+
+def prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
+    """``(term, document frequency)`` of a segment's terms of ``field`` that start with
+    ``prefix``, in term order, read in one scan of the term table (no term info
+    decoded, no lookup per term); deleted documents are counted, as Whoosh does."""
+    terms = reader._terms
+    if field not in terms._fieldmap:
+        return
+    key = terms._keycoder(field, prefix)
+    for kbytes, vbytes in terms._tindex.items_from(key):
+        if not kbytes.startswith(key):
+            return
+        yield kbytes[2:], unpack_from("!I", vbytes, _DF_AT)[0]
 
 
 def deleted_docs(reader: Any) -> frozenset[int]:
