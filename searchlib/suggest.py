@@ -51,15 +51,38 @@ def _correct(terms: TermStats, text: str, folding: Folding) -> tuple[str, int] |
         return None
     need = max(1, FACTOR * terms.text_frequency(m))
     for candidates in (_substitutions(terms, m), _deletions(m)):
-        best: tuple[str, int] | None = None
-        frequencies = terms.text_frequencies(candidates)
-        for cand in candidates:
-            hits = frequencies[cand]
-            if hits >= need and (best is None or hits > best[1]):
-                best = (cand, hits)
+        best = _most_frequent(terms, candidates, need)
         if best is not None:
             return best
     return None
+
+
+def _most_frequent(terms: TermStats, candidates: list[str], need: int) -> tuple[str, int] | None:
+    """The candidate held by the most articles (the earliest of equals), if by ``need``
+    at least. Where the engine bounds frequencies cheaply, candidates are counted
+    from the highest bound down, and only while one could still win."""
+    bounds = terms.text_frequency_bounds(candidates)
+    if bounds is None:
+        frequencies = terms.text_frequencies(candidates)
+        order = list(range(len(candidates)))
+    else:
+        order = sorted(range(len(candidates)), key=lambda k: -bounds[candidates[k]])
+    best: tuple[str, int] | None = None
+    best_at = -1
+    for k in order:
+        cand = candidates[k]
+        if bounds is not None:
+            bound = bounds[cand]
+            if bound < need or (best is not None and bound < best[1]):
+                break  # the bounds left are lower still
+            if best is not None and bound == best[1] and k > best_at:
+                continue  # at most a tie, and an earlier candidate holds it
+            hits = terms.text_frequency(cand)
+        else:
+            hits = frequencies[cand]
+        if hits >= need and (best is None or hits > best[1] or (hits == best[1] and k < best_at)):
+            best, best_at = (cand, hits), k
+    return best
 
 
 def _surface(terms: TermStats, folded: str, folding: Folding) -> str:

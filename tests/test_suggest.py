@@ -39,3 +39,27 @@ def test_substitutions_are_those_of_the_definition(hans_index):
         assert _substitutions(terms, m) == plain(terms, m), m
         tried += 1
     assert tried > 60
+
+
+def test_bounds_hold_and_the_pruned_search_picks_what_counting_all_picks(hans_index):
+    """Frequency bounds are never below the count; choosing the likeliest candidate from
+    the highest bound down picks what counting every candidate picks (ties: the earliest)."""
+    from searchlib.suggest import _most_frequent
+
+    terms = hans_index.backend.terms()
+    rng = random.Random(11)
+    texts = [r["title"] + r["content"] for r in read_jsonl(HANS)]
+    for _ in range(40):
+        text = rng.choice(texts)
+        at = rng.randrange(len(text) - 6)
+        m = hans_index.backend.folding.word_form(text[at:at + rng.randint(2, 4)])
+        candidates = _substitutions(terms, m) + [m, m[:1], "国"]
+        counts = terms.text_frequencies(candidates)
+        bounds = terms.text_frequency_bounds(candidates)
+        assert all(bounds[c] >= counts[c] for c in candidates), m
+        for need in (1, 3, 30, 10_000):
+            want = None
+            for c in candidates:
+                if counts[c] >= need and (want is None or counts[c] > want[1]):
+                    want = (c, counts[c])
+            assert _most_frequent(terms, candidates, need) == want, (m, need)

@@ -69,6 +69,11 @@ class TermStats(Protocol):
     def text_frequencies(self, texts: Sequence[str]) -> dict[str, int]:
         """:meth:`text_frequency` of each of ``texts`` (one round trip where the engine is remote)."""
 
+    def text_frequency_bounds(self, texts: Sequence[str]) -> dict[str, int] | None:
+        """For each of ``texts``, at least its :meth:`text_frequency`, read from term
+        statistics alone (cheap); None where the engine cannot (then texts are counted
+        in one batch)."""
+
     def next_chars(self, char: str) -> dict[str, int]:
         """Characters seen right after ``char`` (folded), with how many articles show the pair."""
 

@@ -67,6 +67,9 @@ class Terms:
             self._frequencies[text] = n
         return {t: self._frequencies[t] for t in dict.fromkeys(texts)}
 
+    def text_frequency_bounds(self, texts: Sequence[str]) -> dict[str, int] | None:
+        return None  # one filters aggregation counts them all: cheaper than bounding
+
     def _counts(self, queries: list[dict[str, Any]]) -> list[int]:
         """Articles matching each of ``queries``: a ``filters`` aggregation, a few hundred a request."""
         out: list[int] = []

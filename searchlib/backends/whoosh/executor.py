@@ -80,6 +80,15 @@ class _SegmentCache:
 _cache = _SegmentCache()
 
 
+def _grams(pattern: Sequence[frozenset[str]]) -> tuple[list[int], list[tuple[str, ...]]]:
+    """The bigrams that cover a text of two characters or more (a character set per
+    position): their offsets, and each one's alternatives."""
+    offsets = list(range(0, len(pattern) - 1, 2))
+    if offsets[-1] != len(pattern) - 2:
+        offsets.append(len(pattern) - 2)
+    return offsets, [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
+
+
 class Executor:
     """Evaluates :mod:`searchlib.query` syntax trees against one searcher."""
 
@@ -280,11 +289,20 @@ class Executor:
             # an index built before character counts: every bigram the character starts
             grams = [g for ch in sorted(pattern[0]) for g in self._prefix_terms(grams_field, ch)]
             return self.phrase_tf_any(grams_field, [tuple(grams)], within=within)
-        offsets = list(range(0, len(pattern) - 1, 2))
-        if offsets[-1] != len(pattern) - 2:
-            offsets.append(len(pattern) - 2)
-        alternatives = [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
+        offsets, alternatives = _grams(pattern)
         return self.phrase_tf_any(grams_field, alternatives, offsets, within=within)
+
+    def exact_bound(self, grams_field: str, text: str) -> int:
+        """At least as many documents as :meth:`exact_tf` finds, from term tables alone."""
+        pattern = self.folding.query_pattern(text)
+        if not pattern:
+            return 0
+        if len(pattern) == 1:
+            chars = CHARS[grams_field]
+            if chars in self.searcher.schema:
+                return self._frequency(chars, tuple(sorted(pattern[0])))
+            return self.searcher.doc_count_all()
+        return min(self._frequency(grams_field, alts) for alts in _grams(pattern)[1])
 
     # ------------------------------------------------------------ scoring
 
@@ -505,6 +523,10 @@ class Terms:
 
     def text_frequencies(self, texts: Sequence[str]) -> dict[str, int]:
         return {t: self.text_frequency(t) for t in dict.fromkeys(texts)}
+
+    def text_frequency_bounds(self, texts: Sequence[str]) -> dict[str, int]:
+        return {t: sum(self.ex.exact_bound(grams, t) for grams in GRAMS.values())
+                for t in dict.fromkeys(texts)}
 
     def next_chars(self, char: str) -> dict[str, int]:
         found = self._after.get(char)
