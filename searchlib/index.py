@@ -389,9 +389,9 @@ class NewsIndex:
         names = _check_options(limit, page, sort, facets)
         if not isinstance(collapse, bool):
             raise UsageError(f"collapse must be True or False, not {collapse!r}")
-        query, readings = self._parse(q)
+        typed, query, readings = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
-                           self.backend.folding)
+                           self.backend.folding, typed)
         plan = expand_plan(plan, self._synonyms(), self.profile)
         start, stop = (page - 1) * limit, page * limit
         duplicates: list[int] = []
@@ -425,18 +425,21 @@ class NewsIndex:
             UsageError: an option has a bad value.
         """
         _check_options(1, 1, sort, ())
-        query, _ = self._parse(q)
+        typed, query, _ = self._parse(q)
         plan = plan_search(query, _filters(date_from, date_to, source, category), self.profile,
-                           self.backend.folding)
+                           self.backend.folding, typed)
         plan = expand_plan(plan, self._synonyms(), self.profile)
         return self.backend.iter_matches(plan, sort=sort)
 
-    def _parse(self, q: str) -> tuple[Query, Readings]:
-        """The query, with its pinyin terms read as Han words (:mod:`searchlib.pinyin`)."""
+    def _parse(self, q: str) -> tuple[Query, Query, Readings]:
+        """The query as typed, and with its pinyin terms read as Han words
+        (:mod:`searchlib.pinyin`), with what each was read as."""
         terms = self.backend.terms()
         folding = self.backend.folding
-        return read_pinyin(parse_query(scrub(q) if isinstance(q, str) else q), terms, self._pinyin,
-                           folding, lambda words: self._surfaces.get(terms, words, folding))
+        typed = parse_query(scrub(q) if isinstance(q, str) else q)
+        query, readings = read_pinyin(typed, terms, self._pinyin, folding,
+                                      lambda words: self._surfaces.get(terms, words, folding))
+        return typed, query, readings
 
     def complete(self, prefix: str, n: int = 10) -> list[str]:
         """Likely completions of the last term of ``prefix``, best first: the

@@ -115,18 +115,21 @@ def is_question(query: Query, profile: SegmenterProfile, folding: Folding = SCRI
 
 
 def plan_search(query: Query, filters: Sequence[Node], profile: SegmenterProfile,
-                folding: Folding = SCRIPT) -> Plan:
+                folding: Folding = SCRIPT, typed: Query | None = None) -> Plan:
     """The plan of a search-box query with the given filters.
 
     A plain query gets a :class:`Question`: the ranking of a question at once,
     or, for keywords, the fallback when no article holds every term.
+    ``typed``: the query as typed, when ``query`` is a rewriting of it (pinyin
+    read as words): whether it reads as a question is decided by what was
+    typed (``weihe`` is a word typed in pinyin, not the question word 为何).
     """
     node = query.node
     words = {t: tuple(w for w, _, _ in word_spans(t.text, profile, folding)) for t in texts(node)}
     question = None
     if query.prose:
         question = question_of([t.text for t in texts(node)], profile, folding)
-    ask = question is not None and is_question(query, profile, folding)
+    ask = question is not None and is_question(typed or query, profile, folding)
     if not (query.plain or ask):
         question = None  # quoted keywords are exact: no fallback
     return Plan(node=node, filters=tuple(filters), words=words, question=question,

@@ -152,3 +152,15 @@ def test_homophones_in_han_stay_apart_and_pinyin_spells_both():
         res = ix.search("jingdian", limit=100)
         assert set(res.pinyin["jingdian"]) == {"经典", "景点"}
         assert {h.id for h in res.hits} == classic | sights
+
+
+def test_a_pinyin_word_that_reads_as_a_question_word_is_still_a_keyword(hans_index):
+    """weihe reads as 为何 (why): the query is still the one word typed, matching every
+    article that holds it, not a question whose topical words would exclude it (a
+    lifecycle history found no hits at all for it)."""
+    res = hans_index.search("weihe", limit=1000)
+    assert "为何" in res.pinyin["weihe"]
+    assert not res.relaxed
+    assert {h.id for h in res.hits} == holding(hans_index, [*res.pinyin["weihe"], "weihe"]) != set()
+    asked = hans_index.search("为何 xijinping", limit=1000)  # a question typed with a pinyin name
+    assert "习近平" in asked.pinyin["xijinping"] and asked.total > 0
