@@ -338,7 +338,10 @@ class IndexHistory(RuleBasedStateMachine):
         assert all("".join(reading(w) or ()) == typed for w in read), (typed, read)
         assert any(spells(w, words[0]) for w in shown) or len(read) == 8, (typed, read)  # <= 8 homophones
         if read == list(shown):  # each shown as its folded word (象徵 is not: 徵 is simplified too)
-            want_ids = set().union(*(self.oracle.matching(w) for w in [*read, typed]))
+            # a word it was read as means any member of its synonym group, as typed words do
+            members = [m for w in read for g in self.synonyms if any(form(x) == form(w) for x in g)
+                       for m in g]
+            want_ids = set().union(*(self.oracle.matching(w) for w in [*read, *members, typed]))
             got_ids = {h.id for h in res.hits}
             assert got_ids == want_ids, (typed, read, res.total, res.relaxed, sorted(got_ids - want_ids),
                                          sorted(want_ids - got_ids), self.ix.backend.terms().state())
