@@ -131,3 +131,52 @@ def test_keyword_postings_past_one_block_read_and_merge_like_whooshs_own(article
     with fast.searcher() as s:
         from whoosh.query import Term
         assert len(s.search(Term("tags", "两岸"), limit=None)) == len(tagged)
+
+
+@given(st.lists(st.integers(0, 1 << 31), min_size=1, max_size=12, unique=True),
+       st.one_of(st.none(), st.lists(st.floats(0, 1e6, allow_nan=False), min_size=12, max_size=12),
+                 st.lists(st.integers(1, 1000).map(float), min_size=12, max_size=12)),
+       st.lists(st.binary(max_size=300), min_size=12, max_size=12))
+def test_compact_inlined_postings_round_trip(ids, weights, values):
+    from searchlib.backends.whoosh import inline
+
+    ids.sort()
+    n = len(ids)
+    weights, values = (weights[:n] if weights else None), values[:n]
+    assert inline.decode(inline.encode(ids, weights, values), 0, n) == (
+        tuple(ids), tuple(weights or ()), tuple(values))
+
+
+def test_segments_with_pickled_inlined_postings_read_and_merge_with_compact_ones(articles, monkeypatch):
+    """Segments of earlier releases inline postings as Whoosh does (pickled, flag 1): an
+    index holding such a segment and a compact one reads both, and merging them keeps
+    every posting."""
+    from pickle import dumps
+
+    from searchlib.backends.whoosh import writer as fast_writer
+
+    profile = SegmenterProfile()
+    ix = RamStorage().create_index(news_schema(profile))
+
+    def write(part):
+        fw = FastSegmentWriter(ix)
+        for a in part:
+            fw.add_prepared(*prepared(a, profile, ix.schema))
+        fw.commit(merge=False)
+
+    with monkeypatch.context() as m:  # the earlier release's writer
+        m.setattr(fast_writer, "COMPACT", 1)
+        m.setattr(fast_writer, "encode_inline",
+                  lambda ids, w, v: dumps((tuple(ids), tuple(w or ()), tuple(v)), 4))
+        write(articles[:150])
+    write(articles[150:])
+    flags = set()
+    with ix.reader() as r:
+        for sub, _ in r.leaf_readers():
+            flags |= {v[0] for _, v in sub._terms._tindex.items()}
+    assert flags == {0, 1, 2}  # pointers, pickled and compact inlined postings
+    before = postings(ix)
+    assert len(before) > 30_000
+    fw = FastSegmentWriter(ix)
+    fw.commit(optimize=True)
+    assert len(ix._segments()) == 1 and postings(ix) == before

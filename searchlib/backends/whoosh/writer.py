@@ -38,6 +38,8 @@ from whoosh.writing import SegmentWriter
 
 from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
+from .inline import COMPACT, TermsReader
+from .inline import encode as encode_inline
 
 __all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]
 
@@ -178,14 +180,15 @@ class _FastFieldWriter(W3FieldWriter):
                 minl, maxl = length_to_byte(min(ls)), length_to_byte(max(ls))
             else:
                 minl = maxl = 0
+            flag = COMPACT if df <= inline else 0
             if weights is None:  # every posting weighs 1
-                head = _TERMINFO.pack(df <= inline, df, df, minl, maxl, 1.0, ids[0], ids[-1])
+                head = _TERMINFO.pack(flag, df, df, minl, maxl, 1.0, ids[0], ids[-1])
             else:
-                head = _TERMINFO.pack(df <= inline, sum(weights), df, minl, maxl, max(weights),
+                head = _TERMINFO.pack(flag, sum(weights), df, minl, maxl, max(weights),
                                       ids[0], ids[-1])
-            if df <= inline:
+            if flag:
                 # no weights stored means weight 1.0 for Whoosh's ListMatcher
-                tail = dumps((tuple(ids), tuple(weights or ()), tuple(values)), PICKLE_PROTOCOL)
+                tail = encode_inline(ids, weights, values)
             else:
                 start = postfile.tell()
                 postfile.write(WHOOSH3_HEADER_MAGIC)
@@ -253,6 +256,12 @@ class FastCodec(W3Codec):
 
     def field_writer(self, storage: Any, segment: Any) -> _FastFieldWriter:
         return _FastFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage: Any, segment: Any) -> TermsReader:
+        """Whoosh's terms reader, also reading compact inlined postings (:mod:`.inline`)."""
+        name = segment.make_filename(self.TERMS_EXT)
+        return TermsReader(self, storage.open_file(name), storage.file_length(name),
+                           segment.open_file(storage, self.POSTS_EXT))
 
 
 
