@@ -25,7 +25,7 @@ from .backends.base import SORTS, Backend, Found
 from .complete import Surfaces, check_prefix, complete
 from .dates import parse_date
 from .duplicates import collapsed_search, near_duplicates
-from .errors import AnalysisMismatchWarning, ArticleNotFoundError, InvalidArticleError, UsageError
+from .errors import AnalysisMismatchWarning, ArticleNotFoundError, IndexCorruptError, InvalidArticleError, UsageError
 from .fields import FACET_FIELDS
 from .highlight import highlight_whole, make_snippets
 from .ingest import Record, iter_records, records_from_objects
@@ -47,6 +47,10 @@ DEFAULT_INDEX = config.DEFAULT_INDEX
 FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
+#: The index format this version writes (``searchlib.json``'s ``format``), and the newest
+#: it reads: 2 since rare terms' postings are inlined as varints. An index of a newer
+#: format is refused with a clear error rather than misread.
+FORMAT = 2
 #: Records of an ingest whose stored versions are looked up at once.
 LOOKUP_BLOCK = 500
 #: Every article (stats, date range).
@@ -147,7 +151,7 @@ class NewsIndex:
     def _analysis_meta(self, profile: SegmenterProfile | None = None) -> dict[str, Any]:
         """What the index records about the analysis that builds it."""
         profile = profile or self.profile
-        return {"format": 1, "created_by": f"searchlib {__version__}", "segmenter": "jieba",
+        return {"format": FORMAT, "created_by": f"searchlib {__version__}", "segmenter": "jieba",
                 "segmenter_fingerprint": profile.fingerprint(),
                 "user_words": len(profile.user_words), "fold": fold_version()}
 
@@ -155,9 +159,15 @@ class NewsIndex:
         current = {k: v for k, v in self._analysis_meta().items()
                    if k not in ("format", "created_by")}
         meta = self.backend.read_meta()
-        self._meta_missing = meta is None  # recorded at the next write, never on a read
+        # recorded at the next write, never on a read; so is a newer format
+        self._record_due = meta is None or meta.get("format", 1) < FORMAT
         if meta is None:
             return
+        if meta.get("format", 1) > FORMAT:
+            self.backend.close()
+            raise IndexCorruptError(self.backend.location, (
+                f"it was written by a newer searchlib ({meta.get('created_by', '?')}, index format "
+                f"{meta['format']}; this is {__version__}, format {FORMAT}): upgrade searchlib to read it"))
         changed = [k for k, v in current.items() if meta.get(k) != v]
         if changed:
             warnings.warn(
@@ -171,9 +181,11 @@ class NewsIndex:
         """Hold the write lock (this process's threads, then other processes'),
         and record the analysis if the index lacks the record."""
         with self._write_lock, self.backend.write_lock():
-            if self._meta_missing:
-                self.backend.write_meta(self._analysis_meta())
-                self._meta_missing = False
+            if self._record_due:  # no record yet, or one of an older format: writes are newer
+                meta = self.backend.read_meta()
+                self.backend.write_meta(self._analysis_meta() if meta is None
+                                        else {**meta, "format": FORMAT})
+                self._record_due = False
             yield
 
     # ------------------------------------------------------------ reading
@@ -302,7 +314,7 @@ class NewsIndex:
 
         with self._writing():
             report = old.rebuild(profile, fill)
-        self._meta_missing = False
+        self._record_due = False
         return report
 
     def backup(self, dest: str | os.PathLike[str]) -> None:

@@ -101,3 +101,38 @@ def test_reposts_on_an_index_of_the_first_release_say_to_rebuild_and_work_after(
         collapsed = ix.search("-冥王星", collapse=True, limit=100)
         assert collapsed.total == ix.count() - 1
         assert {(h.id, h.duplicates) for h in collapsed.hits if h.duplicates} in ({(first, 1)}, {("copy", 1)})
+
+
+def test_a_first_release_index_records_the_newer_format_at_its_first_write_only(old_index):
+    import json
+
+    from searchlib.index import FORMAT
+
+    meta = old_index / "searchlib.json"
+    before = json.loads(meta.read_text(encoding="utf-8"))
+    assert before["format"] == 1 < FORMAT
+    with open_quietly(old_index) as ix:
+        ix.search("总统")
+    assert json.loads(meta.read_text(encoding="utf-8")) == before  # reading writes nothing
+    with open_quietly(old_index) as ix:
+        ix.add([{"id": "new", "title": "新文章", "body": "援疆干部再次座谈。"}])
+        assert ix.search("援疆干部").total == 2
+    after = json.loads(meta.read_text(encoding="utf-8"))
+    assert after == {**before, "format": FORMAT}  # its analysis record kept as it was
+    with open_quietly(old_index) as ix:
+        assert ix.search("援疆干部").total == 2 and ix.count() == 7
+
+
+def test_an_index_of_a_newer_format_is_refused_clearly(tmp_path):
+    import json
+
+    path = tmp_path / "ix"
+    with searchlib.open_index(path, create=True) as ix:
+        ix.add([{"id": "1", "title": "新文章", "body": "援疆干部再次座谈。"}])
+    meta = path / "searchlib.json"
+    record = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({**record, "format": 99, "created_by": "searchlib 9.0"}), encoding="utf-8")
+    with pytest.raises(searchlib.IndexCorruptError, match="newer searchlib.*9.0.*format 99.*upgrade"):
+        searchlib.open_index(path)
+    record_again = json.loads(meta.read_text(encoding="utf-8"))
+    assert record_again["format"] == 99  # left as it was
