@@ -41,6 +41,7 @@ def test_live_objects_carry_the_listed_instance_attributes(tmp_path):
         writer = FastSegmentWriter(ix.backend._ix, _lk=False)
         objects["SegmentWriter"] = writer
         objects["OrderedHashWriter"] = writer.fieldwriter._tindex
+        objects["W3TermInfo"] = reader.term_info("body_ng", "援疆".encode())
         for name, attrs in INSTANCE.items():
             for attr in attrs:
                 assert hasattr(objects[name], attr), f"{name}.{attr}"

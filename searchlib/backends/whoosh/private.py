@@ -35,8 +35,9 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "whoosh.filedb.filetables": ("_lengths", "_pointer"),
     "whoosh.filedb.filetables:OrderedHashWriter": ("_write_hashes",),
     "whoosh.codec.whoosh3:W3TermInfo": ("_struct",),
-    # reading: document frequencies of a run of terms, from one scan of the term table
-    "whoosh.codec.whoosh3:W3TermsReader": ("_keycoder",),
+    # reading: document frequencies of a run of terms, from one scan of the term table;
+    # term infos of compact inlined postings (inline.py)
+    "whoosh.codec.whoosh3:W3TermsReader": ("_keycoder", "_keydecoder"),
     "whoosh.filedb.filetables:OrderedHashReader": ("items_from",),
     "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
     # writing: segments built elsewhere, committed in order
@@ -49,6 +50,7 @@ PRIVATE: dict[str, tuple[str, ...]] = {
 INSTANCE: dict[str, tuple[str, ...]] = {
     "SegmentReader": ("_terms", "_perdoc"),
     "W3TermsReader": ("_postfile", "_tindex", "_fieldmap"),
+    "W3TermInfo": ("_df", "_inlined", "_offset", "_length"),
     "W3LeafMatcher": ("_ids", "_weights", "_values"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
