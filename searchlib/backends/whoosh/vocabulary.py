@@ -24,6 +24,8 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .private import prefix_frequencies
+
 __all__ = ["SegmentWords", "iter_words"]
 
 #: The word fields, in the order of the counts.
@@ -43,10 +45,10 @@ class SegmentWords:
         for i, field in enumerate(FIELDS):
             if field not in reader.schema:
                 continue
-            for btext, info in reader.iter_field(field):
+            for btext, df in prefix_frequencies(reader, field, b""):
                 word = btext.decode("utf-8")
                 if _WORD.search(word):
-                    counts.setdefault(word, [0, 0])[i] = info.doc_frequency()
+                    counts.setdefault(word, [0, 0])[i] = df
         self.words = sorted(counts)
         self.title = [counts[w][0] for w in self.words]
         self.body = [counts[w][1] for w in self.words]
@@ -65,10 +67,10 @@ def _live(reader: Any, prefix: str) -> dict[str, list[int]]:
     for i, field in enumerate(FIELDS):
         if field not in reader.schema:
             continue
-        for btext, info in reader.iter_prefix(field, bprefix):
+        for btext, df in prefix_frequencies(reader, field, bprefix):
             word = btext.decode("utf-8")
             if _WORD.search(word):
-                out.setdefault(word, [0, 0])[i] = info.doc_frequency()
+                out.setdefault(word, [0, 0])[i] = df
     return out
 
 
