@@ -591,7 +591,7 @@ def _hits(found: Found, plan: Plan, patterns: Patterns, first_rank: int, snippet
 
 
 def _wants_suggestion(query: Query, total: int, relaxed: bool) -> bool:
-    """Nothing found (or only partial matches), or little for a short query.
+    """Nothing found (or only partial matches), or little for a short unquoted query.
 
     Typos are corrected in terms of a few characters; a long phrase or a
     question found rarely or only in part is not a typo."""
@@ -600,6 +600,8 @@ def _wants_suggestion(query: Query, total: int, relaxed: bool) -> bool:
         return False
     if relaxed or not total:
         return True
+    if all(t.quoted for t in positive_texts(query.node)):
+        return False  # the very text asked for is there: quotes say it is meant so
     return total < FEW_HITS and max(lengths) <= 4
 
 

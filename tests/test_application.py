@@ -35,6 +35,16 @@ def test_no_suggestion_when_the_query_finds_plenty(news):
     assert news.search("國防").suggestion is None  # script variants are folded, not "corrected"
 
 
+def test_a_quoted_text_that_is_found_is_not_corrected(news):
+    """私营 is in one article and 私立 in many: unquoted, it is a likely typo; quoted, the
+    very text asked for was found, and quotes mean exactly it. Quoted text found nowhere
+    still gets a suggestion."""
+    assert news.search("私营").total == 1 and news.search("私营").suggestion == "私立"
+    quoted = news.search('"私营"')
+    assert quoted.total == 1 and quoted.suggestion is None
+    assert news.search('"两崖关系"').suggestion == '"两岸关系"'
+
+
 def test_suggestion_keeps_the_rest_of_the_query(news):
     assert news.search("半导休 产业").suggestion == "半导体 产业"
 
