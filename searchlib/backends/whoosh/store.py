@@ -20,6 +20,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from ...analysis import SegmenterProfile
 from ...errors import IndexCorruptError, IndexExistsError, IndexNotFoundError
+from .mapped import MappedFileStorage
 from .schema import news_schema
 
 __all__ = ["open_whoosh", "create_whoosh", "read_meta", "write_meta", "swap_in", "rebuild_folder",
@@ -76,7 +77,7 @@ def create_whoosh(path: str | None, profile: SegmenterProfile) -> windex.Index:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise IndexExistsError(str(folder), "it is not an empty folder; pick a new or empty one")
     folder.mkdir(parents=True, exist_ok=True)
-    return FileStorage(str(folder)).create_index(schema)
+    return MappedFileStorage(str(folder)).create_index(schema)
 
 
 def open_whoosh(path: str) -> windex.Index:
@@ -92,7 +93,7 @@ def open_whoosh(path: str) -> windex.Index:
         raise IndexNotFoundError(str(folder), "create one with open_index(path, create=True) "
                                  "or `searchlib ingest --index PATH FILES...`")
     try:
-        return windex.open_dir(str(folder))
+        return MappedFileStorage(str(folder)).open_index()
     except Exception as exc:  # whoosh raises many types for damaged files
         raise IndexCorruptError(str(folder), f"{type(exc).__name__}: {exc}") from exc
 
