@@ -42,6 +42,9 @@ def test_live_objects_carry_the_listed_instance_attributes(tmp_path):
         objects["SegmentWriter"] = writer
         objects["OrderedHashWriter"] = writer.fieldwriter._tindex
         objects["W3TermInfo"] = reader.term_info("body_ng", "援疆".encode())
+        from whoosh.filedb.structfile import BufferFile
+
+        objects["BufferFile"] = BufferFile(b"bytes", name="x")
         for name, attrs in INSTANCE.items():
             for attr in attrs:
                 assert hasattr(objects[name], attr), f"{name}.{attr}"

@@ -44,6 +44,9 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "whoosh.writing:SegmentWriter": ("_check_state", "_merge_segments", "_finalize_segment",
                                      "_close_segment", "_flush_segment", "_process_posts"),
     "whoosh.index:FileIndex": ("_segments",),
+    # reading segment files in place (mapped.py): the folder's file paths, and a
+    # BufferFile's reads by position, which slice its ``_buf``
+    "whoosh.filedb.filestore:FileStorage": ("_fpath",),
 }
 
 #: Class name -> private attributes its instances carry (checked by the tests).
@@ -51,6 +54,7 @@ INSTANCE: dict[str, tuple[str, ...]] = {
     "SegmentReader": ("_terms", "_perdoc"),
     "W3TermsReader": ("_postfile", "_tindex", "_fieldmap"),
     "W3TermInfo": ("_df", "_inlined", "_offset", "_length"),
+    "BufferFile": ("_buf", "_name"),
     "W3LeafMatcher": ("_ids", "_weights", "_values"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
