@@ -41,7 +41,7 @@ def run(rows: list[dict], parallel: int, chunk_bytes: int, stored: set[str] = fr
 
 
 def size(rows: list[dict]) -> int:
-    return sum(3 * (len(r["title"]) + len(r["content"])) for r in rows)
+    return sum(3 * (len(r["title"]) + len(r.get("content") or r["body"])) for r in rows)
 
 
 @pytest.mark.parametrize("parallel", [2, 3])
@@ -102,3 +102,88 @@ def test_a_single_chunk_ingest_is_written_by_every_worker_and_finds_the_same(tmp
         for q in ("总统", "经济 发展", '"国家安全"', "台", "疫情 -美国"):
             a, b = ix.search(q, limit=1000, snippets=0), one.search(q, limit=1000, snippets=0)
             assert a.total == b.total > 0 and {h.id for h in a.hits} == {h.id for h in b.hits}, q
+
+
+def test_an_ingest_merges_only_small_segments(tmp_path, monkeypatch):
+    """The final commit merges the segments of few documents and keeps the others: Whoosh's
+    MERGE_SMALL merged a whole index of about 19 segments or more in one process, in memory."""
+    from whoosh.writing import MERGE_SMALL
+
+    from searchlib.backends.whoosh import commit
+
+    from .test_export import ROWS
+
+    monkeypatch.setattr(commit, "SMALL_SEGMENT_DOCS", 12)
+    monkeypatch.setattr(commit, "FULL_SEGMENT_DOCS", 12)  # every other segment is full here
+    monkeypatch.setenv("SEARCHLIB_CHUNK_BYTES", str(size(ROWS[:800]) // 30))
+    with searchlib.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add(ROWS[:800], workers=1)
+        segments = ix.backend._ix._segments()
+        assert len(segments) >= 19 and all(s.doc_count_all() >= 12 for s in segments)
+        for start in (800, 805, 810):  # three small inputs
+            ix.add(ROWS[start:start + 5], workers=1)
+        counts = sorted(s.doc_count_all() for s in ix.backend._ix._segments())
+        assert counts[0] == 15 and counts[1:] == sorted(s.doc_count_all() for s in segments)
+        assert ix.count() == 815 and ix.search('"' + ROWS[812]["body"][:12] + '"').total >= 1
+        ix.delete(ROWS[3]["id"])  # a delete keeps the large segments too
+        assert len(ix.backend._ix._segments()) == len(counts)
+        # what Whoosh's own policy would have done with these segments: merge most of them
+        writer = commit.FastSegmentWriter(ix.backend._ix, _lk=False)
+        try:
+            policy = _Counting(writer)
+            kept = MERGE_SMALL(policy, ix.backend._ix._segments())
+            assert policy.read >= 5 and len(kept) + policy.read == len(counts)
+        finally:
+            writer.cancel()
+
+
+class _Counting:
+    """Stands in for a writer to see which segments a merge policy would read."""
+
+    def __init__(self, writer) -> None:
+        self.storage, self.schema, self.read = writer.storage, writer.schema, 0
+
+    def add_reader(self, reader) -> None:
+        self.read += 1
+
+
+def test_the_merge_policy_merges_ten_short_inputs_and_never_a_full_segment(monkeypatch):
+    """merge_small on segments of every size (stand-ins for Whoosh's, beside the real
+    ingest above): two small ones or more are merged, short inputs' segments ten at a
+    time (the smallest first), full ones never."""
+    from searchlib.backends.whoosh import commit
+
+    class Seg:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def doc_count_all(self) -> int:
+            return self.n
+
+    class Reader:
+        def __init__(self, storage, schema, seg) -> None:
+            self.seg = seg
+
+        def close(self) -> None: ...
+
+    class Writer:
+        storage = schema = None
+
+        def __init__(self) -> None:
+            self.merged: list[int] = []
+
+        def add_reader(self, reader) -> None:
+            self.merged.append(reader.seg.n)
+
+    monkeypatch.setattr(commit, "SegmentReader", Reader)
+    full = [Seg(1500), Seg(3000), Seg(1000)]
+    medium = [Seg(n) for n in (900, 100, 550, 300, 120, 800, 260, 400, 999, 150, 700, 640)]
+    for small, merged_small in (([Seg(5)], []), ([Seg(5), Seg(99)], [5, 99])):
+        w = Writer()
+        kept = commit.merge_small(w, full + medium + small)
+        ten = sorted(s.n for s in medium)[:10]
+        assert sorted(w.merged) == sorted(merged_small + ten)
+        assert sorted(s.n for s in kept) == sorted(s.n for s in full + medium + small
+                                                    if s.n not in merged_small + ten)
+    w = Writer()
+    assert commit.merge_small(w, full + medium[:9]) == full + medium[:9] and w.merged == []

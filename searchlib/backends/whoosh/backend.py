@@ -26,7 +26,7 @@ from ...backends.base import Found
 from ...errors import IndexExistsError, IndexLockedError, SearchlibError, UsageError
 from ...models import Article, IngestReport
 from ...plan import Plan
-from .commit import Committer
+from .commit import Committer, merge_small
 from .executor import Executor, Terms
 from .private import segment_count
 from .reposts import band_holders, signed, signed_ids
@@ -217,7 +217,7 @@ class WhooshBackend:
             return False
         writer = FastSegmentWriter(self._ix, _lk=False)
         writer.delete_by_term("id", article_id)
-        writer.commit()
+        writer.commit(mergetype=merge_small)  # Whoosh's default policy may merge the whole index
         return True
 
     def rebuild(self, profile: SegmenterProfile,
