@@ -108,7 +108,7 @@ def pinyin_bench(ix: searchlib.NewsIndex, heads: list[str], rng: random.Random, 
     print(f"  first pinyin query (xijinping -> {res.pinyin}): {first:.1f} ms")
     reads, searches, read = [], [], 0
     for q in queries:
-        t, (_, readings) = timed(ix._parse, q)  # what the pinyin adds to a search
+        t, (_, _, readings) = timed(ix._parse, q)  # what the pinyin adds to a search
         reads.append(t)
         t, res = timed(ix.search, q, limit=10)
         searches.append(t)
