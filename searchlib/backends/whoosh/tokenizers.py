@@ -74,63 +74,52 @@ class WordTokenizer(_ChineseTokenizer):
             yield t
 
 
-class BigramTokenizer(_ChineseTokenizer):
+class _CharacterTokenizer(_ChineseTokenizer):
+    """Tokens cut from the folded text at character offsets (no segmenter): :meth:`_spans`
+    gives each token with its offset and the length of text it covers."""
+
+    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
+        self.fold_scheme = fold_scheme
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.fold_scheme == self.fold_scheme
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.fold_scheme))
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        raise NotImplementedError
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: object) -> Iterator[Token]:
+        t = self._token(positions, chars, removestops, mode, kwargs)
+        for text, start, length in self._spans(value):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:start + length]
+            if positions:
+                t.pos = start_pos + start
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = t.startchar + length
+            yield t
+
+
+class BigramTokenizer(_CharacterTokenizer):
     """Overlapping character bigrams with ordinal positions; see the module docstring."""
 
-    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
-        self.fold_scheme = fold_scheme
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, BigramTokenizer) and other.fold_scheme == self.fold_scheme
-
-    def __hash__(self) -> int:
-        return hash((BigramTokenizer, self.fold_scheme))
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: object) -> Iterator[Token]:
-        t = self._token(positions, chars, removestops, mode, kwargs)
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
         for gram, start in bigrams(value, self.folding):
-            t.text = gram
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[start:start + len(gram.rstrip(END))]
-            if positions:
-                t.pos = start_pos + start
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = t.startchar + len(gram.rstrip(END))
-            yield t
+            yield gram, start, len(gram.rstrip(END))
 
 
-class CharTokenizer(_ChineseTokenizer):
+class CharTokenizer(_CharacterTokenizer):
     """Each character of the index form (the first of each bigram), for one-character search."""
 
-    def __init__(self, fold_scheme: str | None = SCRIPT.version) -> None:
-        self.fold_scheme = fold_scheme
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CharTokenizer) and other.fold_scheme == self.fold_scheme
-
-    def __hash__(self) -> int:
-        return hash((CharTokenizer, self.fold_scheme))
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: object) -> Iterator[Token]:
-        t = self._token(positions, chars, removestops, mode, kwargs)
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
         for start, ch in enumerate(self.folding.index_form(value)):
-            t.text = ch
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[start]
-            if positions:
-                t.pos = start_pos + start
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = t.startchar + 1
-            yield t
+            yield ch, start, 1
