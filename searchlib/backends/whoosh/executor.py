@@ -283,8 +283,8 @@ class Executor:
         if not pattern:
             return {}
         if len(pattern) == 1:
-            chars = CHARS[grams_field]
-            if chars in self.searcher.schema:  # one posting list per character
+            chars = self._counts_field(grams_field)
+            if chars is not None:  # one posting list per character
                 return self.phrase_tf_any(chars, [tuple(sorted(pattern[0]))], within=within)
             # an index built before character counts: every bigram the character starts
             grams = [g for ch in sorted(pattern[0]) for g in self._prefix_terms(grams_field, ch)]
@@ -292,14 +292,19 @@ class Executor:
         offsets, alternatives = _grams(pattern)
         return self.phrase_tf_any(grams_field, alternatives, offsets, within=within)
 
+    def _counts_field(self, grams_field: str) -> str | None:
+        """The character-count twin of a bigram field, None in an index built before them."""
+        chars = CHARS[grams_field]
+        return chars if chars in self.schema else None
+
     def exact_bound(self, grams_field: str, text: str) -> int:
         """At least as many documents as :meth:`exact_tf` finds, from term tables alone."""
         pattern = self.folding.query_pattern(text)
         if not pattern:
             return 0
         if len(pattern) == 1:
-            chars = CHARS[grams_field]
-            if chars in self.searcher.schema:
+            chars = self._counts_field(grams_field)
+            if chars is not None:
                 return self._frequency(chars, tuple(sorted(pattern[0])))
             return self.searcher.doc_count_all()
         return min(self._frequency(grams_field, alts) for alts in _grams(pattern)[1])
