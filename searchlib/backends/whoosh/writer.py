@@ -40,6 +40,7 @@ from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
 from .inline import COMPACT, TermsReader
 from .inline import encode as encode_inline
+from .schema import CHARS
 
 __all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]
 
@@ -63,7 +64,7 @@ def field_tokens(kind: str, text: str, profile: SegmenterProfile, folding: Foldi
 
 
 #: Each character-count field and the bigram field its characters are read from.
-_CHAR_TWINS = {"title_ch": "title_ng", "body_ch": "body_ng"}
+_CHAR_TWINS = {chars: grams for grams, chars in CHARS.items()}
 
 
 def char_counts(grams: list[str]) -> list[tuple[bytes, int, float, bytes]]:
