@@ -63,25 +63,20 @@ def _most_frequent(terms: TermStats, candidates: list[str], need: int) -> tuple[
     from the highest bound down, and only while one could still win."""
     bounds = terms.text_frequency_bounds(candidates)
     if bounds is None:
-        frequencies = terms.text_frequencies(candidates)
-        order = list(range(len(candidates)))
+        counted = terms.text_frequencies(candidates)
     else:
-        order = sorted(range(len(candidates)), key=lambda k: -bounds[candidates[k]])
-    best: tuple[str, int] | None = None
-    best_at = -1
-    for k in order:
-        cand = candidates[k]
-        if bounds is not None:
-            bound = bounds[cand]
-            if bound < need or (best is not None and bound < best[1]):
+        counted = {}
+        top = need  # what a candidate must reach to be chosen, or to tie the best so far
+        for cand in sorted(dict.fromkeys(candidates), key=lambda c: -bounds[c]):
+            if bounds[cand] < top:
                 break  # the bounds left are lower still
-            if best is not None and bound == best[1] and k > best_at:
-                continue  # at most a tie, and an earlier candidate holds it
-            hits = terms.text_frequency(cand)
-        else:
-            hits = frequencies[cand]
-        if hits >= need and (best is None or hits > best[1] or (hits == best[1] and k < best_at)):
-            best, best_at = (cand, hits), k
+            counted[cand] = terms.text_frequency(cand)
+            top = max(top, counted[cand])
+    best: tuple[str, int] | None = None
+    for cand in candidates:
+        hits = counted.get(cand, 0)
+        if hits >= need and (best is None or hits > best[1]):
+            best = (cand, hits)
     return best
 
 
