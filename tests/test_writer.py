@@ -7,13 +7,13 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from whoosh.filedb.filestore import RamStorage
 
 from searchlib import Article
 from searchlib.analysis import SegmenterProfile
 from searchlib.backends.whoosh.formats import CompactPositions, encode_positions
 from searchlib.backends.whoosh.schema import char_fields, news_schema, to_document
 from searchlib.backends.whoosh.segments import analyse
+from searchlib.backends.whoosh.store import PrivateRamStorage
 from searchlib.backends.whoosh.writer import FastSegmentWriter
 from searchlib.ingest.identity import content_digest
 
@@ -54,12 +54,12 @@ def articles():
 
 def test_fast_writer_matches_whooshs_own_writer(articles):
     profile = SegmenterProfile()
-    slow = RamStorage().create_index(news_schema(profile))
+    slow = PrivateRamStorage().create_index(news_schema(profile))
     w = slow.writer()
     for a in articles:
         w.add_document(**to_document(a, content_digest(a)), **char_fields(a, slow.schema))
     w.commit()
-    fast = RamStorage().create_index(news_schema(profile))
+    fast = PrivateRamStorage().create_index(news_schema(profile))
     fw = FastSegmentWriter(fast)
     for a in articles:
         fw.add_prepared(*prepared(a, profile, fast.schema))
@@ -75,7 +75,7 @@ def test_fast_writer_matches_whooshs_own_writer(articles):
 
 def test_merging_fast_segments_keeps_every_posting(articles):
     profile = SegmenterProfile()
-    ix = RamStorage().create_index(news_schema(profile))
+    ix = PrivateRamStorage().create_index(news_schema(profile))
     for part in (articles[:100], articles[100:200], articles[200:]):
         fw = FastSegmentWriter(ix)
         for a in part:
@@ -105,12 +105,12 @@ def test_keyword_postings_past_one_block_read_and_merge_like_whooshs_own(article
 
     profile = SegmenterProfile()
     tagged = [attrs.evolve(a, tags=("两岸", f"t{i % 4}")) for i, a in enumerate(articles)]
-    slow = RamStorage().create_index(news_schema(profile))
+    slow = PrivateRamStorage().create_index(news_schema(profile))
     w = slow.writer()
     for a in tagged:
         w.add_document(**to_document(a, content_digest(a)), **repost_fields(a), **char_fields(a, slow.schema))
     w.commit()
-    fast = RamStorage().create_index(news_schema(profile))
+    fast = PrivateRamStorage().create_index(news_schema(profile))
     for part in (tagged[:140], tagged[140:]):
         fw = FastSegmentWriter(fast)
         for a in part:
@@ -156,7 +156,7 @@ def test_segments_with_pickled_inlined_postings_read_and_merge_with_compact_ones
     from searchlib.backends.whoosh import writer as fast_writer
 
     profile = SegmenterProfile()
-    ix = RamStorage().create_index(news_schema(profile))
+    ix = PrivateRamStorage().create_index(news_schema(profile))
 
     def write(part):
         fw = FastSegmentWriter(ix)
