@@ -48,9 +48,10 @@ FEW_HITS = 3
 #: ...if no term of it is longer than this.
 MAX_SUGGEST_CHARS = 6
 #: The index format this version writes (``searchlib.json``'s ``format``), and the newest
-#: it reads: 2 since rare terms' postings are inlined as varints. An index of a newer
-#: format is refused with a clear error rather than misread.
-FORMAT = 2
+#: it reads: 2 since rare terms' postings are inlined as varints, 3 since segments keep
+#: their terms in searchlib's compact term table. An index of a newer format is refused
+#: with a clear error rather than misread.
+FORMAT = 3
 #: Records of an ingest whose stored versions are looked up at once.
 LOOKUP_BLOCK = 500
 #: Every article (stats, date range).

@@ -9,6 +9,8 @@ import searchlib
 from searchlib.backends.whoosh import private as whoosh_private
 from searchlib.backends.whoosh.private import INSTANCE, WhooshCompatibilityError, check
 
+from .earlier import write_earlier
+
 
 def test_the_installed_whoosh_has_every_listed_name():
     check()
@@ -24,23 +26,27 @@ def test_a_whoosh_lacking_a_name_is_refused_with_the_names_missing(monkeypatch):
     assert isinstance(err.value, ImportError) and isinstance(err.value, searchlib.SearchlibError)
 
 
-def test_live_objects_carry_the_listed_instance_attributes(tmp_path):
+def test_live_objects_carry_the_listed_instance_attributes(tmp_path, monkeypatch):
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
+    from searchlib.backends.whoosh.inline import TermsReader as EarlierReader
     from searchlib.backends.whoosh.writer import FastCodec, FastSegmentWriter
 
     with searchlib.open_index(tmp_path / "ix", create=True) as ix:
-        ix.add([{"id": str(i), "title": "标题", "body": "援疆干部" * 5} for i in range(40)])
+        # the first segment with the term table of earlier releases (Whoosh's), read by
+        # Whoosh's terms reader; the second with searchlib's
+        write_earlier(monkeypatch, 2, lambda: ix.add([{"id": "0", "title": "旧", "body": "旧的"}]))
+        ix.add([{"id": str(i), "title": "标题", "body": "援疆干部" * 5} for i in range(1, 121)])  # not merged
         ix.delete("3")
-        reader = ix.backend._searcher().reader().leaf_readers()[0][0]
-        objects = {"SegmentReader": reader, "W3TermsReader": reader._terms, "W3Codec": FastCodec()}
+        earlier, reader = [r for r, _ in ix.backend._searcher().reader().leaf_readers()]
+        assert isinstance(earlier._terms, EarlierReader)
+        objects = {"SegmentReader": reader, "W3TermsReader": earlier._terms, "W3Codec": FastCodec()}
         matcher = reader._terms.matcher("body_ng", "援疆".encode(), reader.schema["body_ng"].format)
         assert isinstance(matcher, W3LeafMatcher)  # 40 postings: not inlined
         matcher._read_ids()
         objects["W3LeafMatcher"] = matcher
         writer = FastSegmentWriter(ix.backend._ix, _lk=False)
         objects["SegmentWriter"] = writer
-        objects["OrderedHashWriter"] = writer.fieldwriter._tindex
         objects["W3TermInfo"] = reader.term_info("body_ng", "援疆".encode())
         from whoosh.filedb.structfile import BufferFile
 

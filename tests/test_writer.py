@@ -18,6 +18,7 @@ from searchlib.backends.whoosh.writer import FastSegmentWriter
 from searchlib.ingest.identity import content_digest
 
 from .conftest import SAMPLES, read_jsonl
+from .earlier import write_earlier
 
 
 def prepared(a, profile, schema):
@@ -147,36 +148,40 @@ def test_compact_inlined_postings_round_trip(ids, weights, values):
         tuple(ids), tuple(weights or ()), tuple(values))
 
 
-def test_segments_with_pickled_inlined_postings_read_and_merge_with_compact_ones(articles, monkeypatch):
-    """Segments of earlier releases inline postings as Whoosh does (pickled, flag 1): an
-    index holding such a segment and a compact one reads both, and merging them keeps
-    every posting."""
-    from pickle import dumps
-
-    from searchlib.backends.whoosh import writer as fast_writer
+def test_segments_of_every_term_table_read_and_merge_into_the_compact_one(articles, monkeypatch):
+    """Segments of earlier releases keep Whoosh's term table, with postings inlined as
+    Whoosh does (pickled, flag 1) or compact (flag 2): an index holding such segments and
+    a compact-table one reads them all alike, and merging them keeps every posting in
+    one compact table."""
+    from searchlib.backends.whoosh.inline import TermsReader as EarlierReader
+    from searchlib.backends.whoosh.termtable import TermsReader
 
     profile = SegmenterProfile()
     ix = PrivateRamStorage().create_index(news_schema(profile))
 
     def write(part):
-        fw = FastSegmentWriter(ix)
-        for a in part:
-            fw.add_prepared(*prepared(a, profile, ix.schema))
-        fw.commit(merge=False)
+        def run():
+            fw = FastSegmentWriter(ix)
+            for a in part:
+                fw.add_prepared(*prepared(a, profile, ix.schema))
+            fw.commit(merge=False)
+        return run
 
-    with monkeypatch.context() as m:  # the earlier release's writer
-        m.setattr(fast_writer, "COMPACT", 1)
-        m.setattr(fast_writer, "encode_inline",
-                  lambda ids, w, v: dumps((tuple(ids), tuple(w or ()), tuple(v)), 4))
-        write(articles[:150])
-    write(articles[150:])
+    write_earlier(monkeypatch, 1, write(articles[:100]))
+    write_earlier(monkeypatch, 2, write(articles[100:200]))
+    write(articles[200:])()
     flags = set()
     with ix.reader() as r:
+        kinds = [type(sub._terms) for sub, _ in r.leaf_readers()]
         for sub, _ in r.leaf_readers():
-            flags |= {v[0] for _, v in sub._terms._tindex.items()}
-    assert flags == {0, 1, 2}  # pointers, pickled and compact inlined postings
+            if isinstance(sub._terms, EarlierReader):
+                flags |= {v[0] for _, v in sub._terms._tindex.items()}
+    assert sorted(k.__name__ for k in kinds) == ["TermsReader"] * 3
+    assert kinds.count(TermsReader) == 1 and flags == {0, 1, 2}  # pointers, pickled, compact
     before = postings(ix)
     assert len(before) > 30_000
     fw = FastSegmentWriter(ix)
     fw.commit(optimize=True)
     assert len(ix._segments()) == 1 and postings(ix) == before
+    with ix.reader() as r:
+        assert [type(sub._terms) for sub, _ in r.leaf_readers()] == [TermsReader]

@@ -31,12 +31,10 @@ PRIVATE: dict[str, tuple[str, ...]] = {
                                            "_next_block"),
     "whoosh.codec.whoosh3:W3PerDocReader": ("_cached_reader",),
     "whoosh.codec.whoosh3": ("_lenfield",),
-    # writing: a term table written in one go
-    "whoosh.filedb.filetables": ("_lengths", "_pointer"),
-    "whoosh.filedb.filetables:OrderedHashWriter": ("_write_hashes",),
+    # reading segments written before the compact term table (termtable.py): document
+    # frequencies of a run of terms from one scan of Whoosh's table, term infos of
+    # compact inlined postings (inline.py)
     "whoosh.codec.whoosh3:W3TermInfo": ("_struct",),
-    # reading: document frequencies of a run of terms, from one scan of the term table;
-    # term infos of compact inlined postings (inline.py)
     "whoosh.codec.whoosh3:W3TermsReader": ("_keycoder", "_keydecoder"),
     "whoosh.filedb.filetables:OrderedHashReader": ("items_from",),
     "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
@@ -53,12 +51,13 @@ PRIVATE: dict[str, tuple[str, ...]] = {
 INSTANCE: dict[str, tuple[str, ...]] = {
     "SegmentReader": ("_terms", "_perdoc"),
     "W3TermsReader": ("_postfile", "_tindex", "_fieldmap"),
-    "W3TermInfo": ("_df", "_inlined", "_offset", "_length"),
+    # termtable.py builds term infos field by field
+    "W3TermInfo": ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid",
+                   "_inlined", "_offset", "_length"),
     "BufferFile": ("_buf", "_name"),
     "W3LeafMatcher": ("_ids", "_weights", "_values"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
-    "OrderedHashWriter": ("buckets", "directory", "extras", "index", "lastkey"),
 }
 
 
@@ -93,6 +92,8 @@ from collections.abc import Iterator  # noqa: E402
 from struct import calcsize, unpack_from  # noqa: E402
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield  # noqa: E402
+
+from .termtable import TermsReader  # noqa: E402
 
 #: Where a W3 term info holds its document frequency (after the inlined flag and the weight).
 _DF_AT = calcsize("!Bf")
@@ -142,6 +143,9 @@ def prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple
     ``prefix``, in term order, read in one scan of the term table (no term info
     decoded, no lookup per term); deleted documents are counted, as Whoosh does."""
     terms = reader._terms
+    if isinstance(terms, TermsReader):
+        yield from terms.prefix_frequencies(field, prefix)
+        return
     if field not in terms._fieldmap:
         return
     key = terms._keycoder(field, prefix)

@@ -14,9 +14,12 @@ writer that looks up a field length per posting. Here:
 * each term's postings are written at once, straight to W3's byte format:
   short posting lists are inlined in the term table (Whoosh's own inlining
   has a typo that disables it), blocks are pickled with protocol 4 rather
-  than 2, and only blocks large enough to shrink are compressed.
+  than 2, and only blocks large enough to shrink are compressed;
+* the term table is searchlib's compact one (:mod:`.termtable`), a fifth of
+  the size of Whoosh's.
 
-The files are ordinary W3 segments that Whoosh's readers read as usual.
+Postings, stored fields and columns are W3's; Whoosh's segment readers read
+them as usual, the term table through :meth:`FastCodec.terms_reader`.
 """
 
 from __future__ import annotations
@@ -27,20 +30,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
-from zlib import crc32
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment, W3TermInfo
-from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _lengths, _pointer
-from whoosh.system import emptybytes, pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment
+from whoosh.system import emptybytes, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
-from whoosh.util.numlists import GrowableArray
 from whoosh.writing import SegmentWriter
 
 from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
-from .inline import COMPACT, TermsReader
+from .inline import TermsReader as LegacyTermsReader
 from .inline import encode as encode_inline
 from .schema import CHARS
+from .termtable import EXT as TERMS_EXT
+from .termtable import TermsReader, TermTableWriter, pack_info
 
 __all__ = ["FastCodec", "FastSegmentWriter", "field_tokens", "TEXT_FIELDS"]
 
@@ -74,7 +76,6 @@ def char_counts(grams: list[str]) -> list[tuple[bytes, int, float, bytes]]:
     return [(ch.encode("utf-8"), n, float(n), b"") for ch, n in counts.items()]
 
 
-_TERMINFO = W3TermInfo._struct
 _ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -94,53 +95,6 @@ def _mini_weights(weights: list[float]) -> Any:
     return tuple(weights)
 
 
-class _TermTable(OrderedHashWriter):
-    """Whoosh's ordered hash file of term infos, written through a buffer and
-    hashed with CRC-32 (one of the hash types its reader supports)."""
-
-    def __init__(self, dbfile: Any) -> None:
-        HashWriter.__init__(self, dbfile, hashtype=1)
-        self.index = GrowableArray("H")
-        self.lastkey = emptybytes
-        self._buf = bytearray()
-        self._pos = dbfile.tell()
-
-    def add(self, key: bytes, value: bytes) -> None:
-        pos = self._pos
-        record = _lengths.pack(len(key), len(value)) + key + value
-        self._buf += record
-        self._pos += len(record)
-        h = crc32(key) & 0xFFFFFFFF
-        self.buckets[h & 255].append((h, pos))
-        self.index.append(pos)
-        if len(self._buf) > 1 << 20:
-            self._flush()
-
-    def _flush(self) -> None:
-        self.dbfile.write(bytes(self._buf))
-        self._buf.clear()
-
-    def _write_hashes(self) -> None:
-        # Whoosh's layout (256 open-addressing tables of (hash, position)
-        # slots), each table packed in one go instead of a write per slot
-        dbfile = self.dbfile
-        pack = _pointer.pack
-        for entries in self.buckets:
-            self.directory.append((dbfile.tell(), 2 * len(entries)))
-            numslots = 2 * len(entries)
-            table = [(0, 0)] * numslots
-            for hashval, position in entries:
-                slot = (hashval >> 8) % numslots
-                while table[slot] != (0, 0):
-                    slot = (slot + 1) % numslots
-                table[slot] = (hashval, position)
-            dbfile.write(b"".join([pack(h, p) for h, p in table]))
-
-    def close(self) -> int:
-        self._flush()
-        return int(super().close())
-
-
 class _FastFieldWriter(W3FieldWriter):
     """Writes each term's whole posting list at once, in W3's format."""
 
@@ -149,7 +103,7 @@ class _FastFieldWriter(W3FieldWriter):
         self._storage = storage
         self._segment = segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
-        self._tindex = _TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._tindex = TermTableWriter(self._create_file(TERMS_EXT))
         self._fieldmap: dict[str, int] = {}
         self._tindex.extras["fieldmap"] = self._fieldmap
         self._postfile = self._create_file(W3Codec.POSTS_EXT)
@@ -181,23 +135,23 @@ class _FastFieldWriter(W3FieldWriter):
                 minl, maxl = length_to_byte(min(ls)), length_to_byte(max(ls))
             else:
                 minl = maxl = 0
-            flag = COMPACT if df <= inline else 0
             if weights is None:  # every posting weighs 1
-                head = _TERMINFO.pack(flag, df, df, minl, maxl, 1.0, ids[0], ids[-1])
+                weight, maxweight = float(df), 1.0
             else:
-                head = _TERMINFO.pack(flag, sum(weights), df, minl, maxl, max(weights),
-                                      ids[0], ids[-1])
-            if flag:
+                weight, maxweight = sum(weights), max(weights)
+            if df <= inline:
                 # no weights stored means weight 1.0 for Whoosh's ListMatcher
-                tail = encode_inline(ids, weights, values)
+                info = pack_info(df, weight, maxweight, minl, maxl, ids[0], ids[-1],
+                                 inline=encode_inline(ids, weights, values))
             else:
                 start = postfile.tell()
                 postfile.write(WHOOSH3_HEADER_MAGIC)
                 for b in range(0, df, blocklimit):
                     _write_block(postfile, ids, weights, values, b, min(b + blocklimit, df),
                                  flen, comp, last=b + blocklimit >= df, fixedsize=fixedsize)
-                tail = pack_long(start) + pack_int(postfile.tell() - start)
-            tadd(prefix + btext, head + tail)
+                info = pack_info(df, weight, maxweight, minl, maxl, ids[0], ids[-1],
+                                 extent=(start, postfile.tell() - start))
+            tadd(prefix + btext, info)
 
 
 def _write_block(postfile: Any, ids: Any, weights: list[float] | None, values: list[bytes], a: int,
@@ -258,11 +212,15 @@ class FastCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> _FastFieldWriter:
         return _FastFieldWriter(self, storage, segment)
 
-    def terms_reader(self, storage: Any, segment: Any) -> TermsReader:
-        """Whoosh's terms reader, also reading compact inlined postings (:mod:`.inline`)."""
+    def terms_reader(self, storage: Any, segment: Any) -> TermsReader | LegacyTermsReader:
+        """The segment's compact term table (:mod:`.termtable`), or for a segment written
+        before it, Whoosh's table read with compact inlined postings (:mod:`.inline`)."""
+        postings = segment.open_file(storage, self.POSTS_EXT)
+        name = segment.make_filename(TERMS_EXT)
+        if storage.file_exists(name):
+            return TermsReader(self, storage.open_file(name), storage.file_length(name), postings)
         name = segment.make_filename(self.TERMS_EXT)
-        return TermsReader(self, storage.open_file(name), storage.file_length(name),
-                           segment.open_file(storage, self.POSTS_EXT))
+        return LegacyTermsReader(self, storage.open_file(name), storage.file_length(name), postings)
 
 
 
