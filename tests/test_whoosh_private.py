@@ -9,6 +9,7 @@ import searchlib
 from searchlib.backends.whoosh import private as whoosh_private
 from searchlib.backends.whoosh.private import INSTANCE, WhooshCompatibilityError, check
 
+from .conftest import HANS, read_jsonl
 from .earlier import write_earlier
 
 
@@ -67,12 +68,9 @@ def test_raw_postings_include_deleted_documents_and_the_executor_drops_them(tmp_
         assert ix.search("援疆").total == 39
 
 
-def test_prefix_frequencies_are_whooshs_own_term_counts(hans_index):
-    """One scan of the term table gives each term and the document frequency Whoosh's
-    own lookup gives, for prefixes of every kind (none, one character, a whole term)."""
+def check_prefix_frequencies(reader):
     from searchlib.backends.whoosh.private import prefix_frequencies
 
-    reader = hans_index.backend._searcher().reader().leaf_readers()[0][0]
     for field in ("body_ng", "title", "body_ch"):
         every = list(reader.lexicon(field))
         assert len(every) > 500
@@ -80,3 +78,20 @@ def test_prefix_frequencies_are_whooshs_own_term_counts(hans_index):
             want = [(t, reader.doc_frequency(field, t)) for t in every if t.startswith(prefix)]
             assert list(prefix_frequencies(reader, field, prefix)) == want, (field, prefix)
     assert list(prefix_frequencies(reader, "no_such_field", b"")) == []
+
+
+def test_prefix_frequencies_are_whooshs_own_term_counts(hans_index):
+    """One scan of the term table gives each term and the document frequency Whoosh's
+    own lookup gives, for prefixes of every kind (none, one character, a whole term)."""
+    check_prefix_frequencies(hans_index.backend._searcher().reader().leaf_readers()[0][0])
+
+
+def test_prefix_frequencies_on_a_segment_of_whooshs_term_table(monkeypatch):
+    """The same on a segment written with the term table of earlier releases."""
+    from searchlib.backends.whoosh.inline import TermsReader as EarlierReader
+
+    with searchlib.open_index(None) as ix:
+        write_earlier(monkeypatch, 2, lambda: ix.add(read_jsonl(HANS)))
+        ((reader, _),) = ix.backend._searcher().reader().leaf_readers()
+        assert isinstance(reader._terms, EarlierReader)
+        check_prefix_frequencies(reader)

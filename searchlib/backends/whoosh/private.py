@@ -89,15 +89,8 @@ def check() -> None:
 check()
 
 from collections.abc import Iterator  # noqa: E402
-from struct import calcsize, unpack_from  # noqa: E402
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield  # noqa: E402
-
-from .termtable import TermsReader  # noqa: E402
-
-#: Where a W3 term info holds its document frequency (after the inlined flag and the weight).
-_DF_AT = calcsize("!Bf")
-assert W3TermInfo._struct.format.lstrip("!").startswith("BfI"), W3TermInfo._struct.format
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
 
 
 def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[Any], list[bytes]]:
@@ -142,17 +135,7 @@ def prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple
     """``(term, document frequency)`` of a segment's terms of ``field`` that start with
     ``prefix``, in term order, read in one scan of the term table (no term info
     decoded, no lookup per term); deleted documents are counted, as Whoosh does."""
-    terms = reader._terms
-    if isinstance(terms, TermsReader):
-        yield from terms.prefix_frequencies(field, prefix)
-        return
-    if field not in terms._fieldmap:
-        return
-    key = terms._keycoder(field, prefix)
-    for kbytes, vbytes in terms._tindex.items_from(key):
-        if not kbytes.startswith(key):
-            return
-        yield kbytes[2:], unpack_from("!I", vbytes, _DF_AT)[0]
+    return reader._terms.prefix_frequencies(field, prefix)
 
 
 def deleted_docs(reader: Any) -> frozenset[int]:

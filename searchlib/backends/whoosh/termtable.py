@@ -1,6 +1,6 @@
 """The compact term table: a segment's terms in sorted, front-coded blocks.
 
-Whoosh's term table (an ordered hash file, ``.trm``) costs about 70 bytes a
+Whoosh's term table (an ordered hash file, ``.trm``) costs about 80 bytes a
 term: a pair of lengths, the key, a 23-byte fixed term info, two hash slots
 and an order slot. A news index has millions of terms (character bigrams of
 names and numbers, rare words), most held by one or two documents, so that
@@ -8,7 +8,8 @@ table was most of the index. This one (``.trs``) keeps the terms in key order,
 in blocks of :data:`BLOCK`: each key stores only what it adds to the one
 before it, each term info is a few varints (:func:`pack_info`), and a sparse
 index of every block's first key, read once per reader, finds a term's block
-by bisection. A term costs ~10-20 bytes, its inlined postings included.
+by bisection. The 300 bundled test articles' 94,888 terms take 2.3 MB instead
+of 7.7 MB (~25 bytes a term, inlined postings and their positions included).
 
 :class:`TermsReader` reads it with the methods of Whoosh's terms readers;
 segments written before keep their ``.trm`` table and Whoosh's reader
@@ -31,6 +32,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .inline import decode as decode_inline
+from .inline import prefix_run, read_varints, write_varints
 
 __all__ = ["EXT", "BLOCK", "TermTableWriter", "TermTable", "TermsReader", "pack_info", "unpack_info"]
 
@@ -46,33 +48,10 @@ _FIELD = Struct("!H")
 _INLINED, _FLOAT_WEIGHTS = 1, 2
 
 
-def _varint(out: bytearray, n: int) -> None:
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def _read_varint(data: bytes, at: int) -> tuple[int, int]:
-    b = data[at]
-    if b < 0x80:
-        return b, at + 1
-    n, shift = b & 0x7F, 7
-    while True:
-        at += 1
-        b = data[at]
-        n |= (b & 0x7F) << shift
-        if b < 0x80:
-            return n, at + 1
-        shift += 7
-
-
 def _entry_head(data: bytes, at: int) -> tuple[int, int, int, int]:
     """An entry's head at ``data[at:]``: where its key suffix starts, the length of the key
     it shares with the previous one, the suffix's length, the value's length."""
-    shared, at = _read_varint(data, at)
-    grown, at = _read_varint(data, at)
-    size, at = _read_varint(data, at)
+    (shared, grown, size), at = read_varints(data, at, 3)
     return at, shared, grown, size
 
 
@@ -85,39 +64,35 @@ def pack_info(df: int, weight: float, maxweight: float, minl: int, maxl: int, mi
     out = bytearray()
     integral = (weight == int(weight) and maxweight == int(maxweight)
                 and weight >= df and maxweight >= 1)
-    _varint(out, df << 2 | (0 if integral else _FLOAT_WEIGHTS) | (_INLINED if inline is not None else 0))
+    head = df << 2 | (0 if integral else _FLOAT_WEIGHTS) | (_INLINED if inline is not None else 0)
     if integral:
-        _varint(out, int(weight) - df)
-        _varint(out, int(maxweight) - 1)
+        write_varints(out, (head, int(weight) - df, int(maxweight) - 1))
     else:
+        write_varints(out, (head,))
         out += _FLOATS.pack(weight, maxweight)
     out.append(minl)
     out.append(maxl)
     if inline is not None:
         out += inline
     else:
-        _varint(out, minid)
-        _varint(out, maxid - minid)
-        _varint(out, extent[0])
-        _varint(out, extent[1])
+        write_varints(out, (minid, maxid - minid, *extent))
     return bytes(out)
 
 
 def info_doc_frequency(value: bytes) -> int:
     """The document frequency in a packed info, nothing else decoded."""
-    return _read_varint(value, 0)[0] >> 2
+    return read_varints(value, 0, 1)[0][0] >> 2
 
 
 def unpack_info(value: bytes) -> W3TermInfo:
     """The Whoosh term info of :func:`pack_info`'s bytes."""
-    head, at = _read_varint(value, 0)
+    (head,), at = read_varints(value, 0, 1)
     df = head >> 2
     if head & _FLOAT_WEIGHTS:
         weight, maxweight = _FLOATS.unpack_from(value, at)
         at += _FLOATS.size
     else:
-        extra, at = _read_varint(value, at)
-        top, at = _read_varint(value, at)
+        (extra, top), at = read_varints(value, at, 2)
         weight, maxweight = float(df + extra), float(top + 1)
     info = W3TermInfo()
     info._weight, info._df, info._maxweight = weight, df, maxweight
@@ -130,10 +105,7 @@ def unpack_info(value: bytes) -> W3TermInfo:
         info._minid, info._maxid = postings[0][0], postings[0][-1]
         info._offset = info._length = None
     else:
-        minid, at = _read_varint(value, at)
-        span, at = _read_varint(value, at)
-        info._offset, at = _read_varint(value, at)
-        info._length, at = _read_varint(value, at)
+        (minid, span, info._offset, info._length), _ = read_varints(value, at, 4)
         info._minid, info._maxid = minid, minid + span
     return info
 
@@ -168,9 +140,7 @@ class TermTableWriter:
             while shared < limit and key[shared] == last[shared]:
                 shared += 1
         self._in_block += 1
-        _varint(buf, shared)
-        _varint(buf, len(key) - shared)
-        _varint(buf, len(value))
+        write_varints(buf, (shared, len(key) - shared, len(value)))
         buf += key[shared:]
         buf += value
         self._last = key
@@ -244,7 +214,7 @@ class TermTable:
         first = max(bisect_right(self._firsts, key) - 1, 0)
         for i in range(first, len(self._offsets)):
             for k, a, b, data in self._entries(i):
-                if k >= key:
+                if i > first or k >= key:  # later blocks' keys all come after it
                     yield k, data[a:b]
 
     def keys_from(self, key: bytes) -> Iterator[bytes]:
@@ -338,12 +308,9 @@ class TermsReader(_WhooshTermsReader):
     def prefix_frequencies(self, fieldname: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
         """``(term, document frequency)`` of the field's terms starting with ``prefix``."""
         if fieldname not in self._fieldmap:
-            return
+            return iter(())
         key = self._key(fieldname, prefix)
-        for k, v in self._table.items_from(key):
-            if not k.startswith(key):
-                return
-            yield k[_FIELD.size:], info_doc_frequency(v)
+        return prefix_run(self._table.items_from(key), key, info_doc_frequency)
 
     def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
         try:

@@ -15,8 +15,8 @@ writer that looks up a field length per posting. Here:
   short posting lists are inlined in the term table (Whoosh's own inlining
   has a typo that disables it), blocks are pickled with protocol 4 rather
   than 2, and only blocks large enough to shrink are compressed;
-* the term table is searchlib's compact one (:mod:`.termtable`), a fifth of
-  the size of Whoosh's.
+* the term table is searchlib's compact one (:mod:`.termtable`), under a
+  third of the size of Whoosh's.
 
 Postings, stored fields and columns are W3's; Whoosh's segment readers read
 them as usual, the term table through :meth:`FastCodec.terms_reader`.
