@@ -7,6 +7,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh.reading import SegmentReader
 
 from searchlib import Article
 from searchlib.analysis import SegmenterProfile
@@ -87,6 +88,46 @@ def test_merging_fast_segments_keeps_every_posting(articles):
     fw.commit(optimize=True)  # merge the three segments through the fast pool
     assert len(ix._segments()) == 1
     assert postings(ix) == before
+
+
+def _one_writer(articles, profile):
+    ix = PrivateRamStorage().create_index(news_schema(profile))
+    fw = FastSegmentWriter(ix)
+    for a in articles:
+        fw.add_prepared(*prepared(a, profile, ix.schema))
+    fw.commit()
+    return ix
+
+
+def test_a_merge_streams_segments_with_deletions_beside_new_documents(articles):
+    # segments merged term by term from their readers (merge.py), some of their
+    # documents deleted, documents added to the merging writer itself before and after
+    profile = SegmenterProfile()
+    ix = PrivateRamStorage().create_index(news_schema(profile))
+    for part in (articles[:90], articles[90:180], articles[180:260]):
+        fw = FastSegmentWriter(ix)
+        for a in part:
+            fw.add_prepared(*prepared(a, profile, ix.schema))
+        fw.commit(merge=False)
+    gone = {a.id for a in articles[:260:7]}
+    fw = FastSegmentWriter(ix)
+    for a in articles[260:280]:
+        fw.add_prepared(*prepared(a, profile, ix.schema))
+    for article_id in sorted(gone):
+        fw.delete_by_term("id", article_id)
+    own_terms = sum(len(t) for t in fw.pool.text.values())
+    for segment in fw.segments:  # as Whoosh's merge policies do: each reader closed at once
+        with SegmentReader(ix.storage, ix.schema, segment) as r:
+            fw.add_reader(r)  # its deletions mapped away
+    assert sum(len(t) for t in fw.pool.text.values()) == own_terms  # nothing copied into memory
+    for a in articles[280:]:
+        fw.add_prepared(*prepared(a, profile, ix.schema))
+    fw.commit(mergetype=lambda writer, segments: [])  # every old segment is merged in
+    kept = [a for a in articles if a.id not in gone]
+    with ix.searcher() as s:
+        assert s.doc_count() == len(kept)
+    assert len(ix._segments()) == 1
+    assert postings(ix) == postings(_one_writer(kept, profile))
 
 
 @given(st.lists(st.integers(0, 200_000), min_size=1, max_size=40, unique=True))

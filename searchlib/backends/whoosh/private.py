@@ -40,7 +40,7 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3:W3FieldWriter": ("_create_file",),
     # writing: segments built elsewhere, committed in order
     "whoosh.writing:SegmentWriter": ("_check_state", "_merge_segments", "_finalize_segment",
-                                     "_close_segment", "_flush_segment", "_process_posts"),
+                                     "_close_segment", "_flush_segment"),
     "whoosh.index:FileIndex": ("_segments",),
     # reading segment files in place (mapped.py): the folder's file paths, and a
     # BufferFile's reads by position, which slice its ``_buf``

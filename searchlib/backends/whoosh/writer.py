@@ -32,7 +32,9 @@ from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment
-from whoosh.system import emptybytes, pack_uint, pack_ushort
+from whoosh.filedb.filestore import OverlayStorage
+from whoosh.reading import SegmentReader
+from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -40,6 +42,7 @@ from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
 from .inline import TermsReader as LegacyTermsReader
 from .inline import encode as encode_inline
+from .merge import SegmentSource, merge_field
 from .schema import CHARS
 from .termtable import EXT as TERMS_EXT
 from .termtable import TermsReader, TermTableWriter, pack_info
@@ -240,6 +243,8 @@ class _TermPool:
         # terms occurring more than once in some document (others weigh 1 everywhere)
         self.repeated: dict[str, set[str]] = defaultdict(set)
         self.other: dict[str, dict[bytes, tuple[array, list[float], list[bytes]]]] = defaultdict(dict)
+        #: segments being merged in, read term by term as the segment is written
+        self.sources: list[SegmentSource] = []
 
     def add_tokens(self, fieldname: str, docnum: int, terms: list[str]) -> None:
         """Add one document's field value: ``terms[i]`` is at position i."""
@@ -282,44 +287,44 @@ class _TermPool:
             entry[1].append(weight)
             entry[2].append(value or emptybytes)
 
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        """Add one posting in Whoosh's pool form (used when merging segments)."""
-        fieldname, btext, docnum, weight, value = item
-        if fieldname not in TEXT_FIELDS:
-            self.add_items(fieldname, docnum, [(btext, 0, weight, value)])
-            return
-        fterms = self.text[fieldname]
-        term = btext.decode("utf-8")
-        if weight != 1:
-            self.repeated[fieldname].add(term)
-        entry = fterms.get(term)
-        if entry is None:
-            fterms[term] = [docnum, value or emptybytes]
-        else:
-            entry += (docnum, value or emptybytes)
+    def add_source(self, source: SegmentSource) -> None:
+        """Merge a segment in (its postings are read as the new segment is written)."""
+        self.sources.append(source)
 
     def iter_terms(self) -> Iterator[tuple[str, bytes, Any, Any, Any]]:
-        # every document (added, or copied from a reader) has a higher docnum
-        # than the ones before it, so each list is already in docnum order
-        for fieldname in sorted(set(self.text) | set(self.other)):
-            if fieldname in self.text:
-                fterms = self.text[fieldname]
-                repeated = self.repeated[fieldname]
-                for term in sorted(fterms):
-                    entry = fterms[term]
-                    values = entry[1::2]
-                    weights = frequencies(values) if term in repeated else None
-                    yield fieldname, term.encode("utf-8"), entry[0::2], weights, values
-            else:
-                oterms = self.other[fieldname]
-                for btext in sorted(oterms):
-                    ids, item_weights, item_values = oterms[btext]
-                    yield fieldname, btext, ids, item_weights, item_values
+        fields = set(self.text) | set(self.other)
+        for source in self.sources:
+            fields |= source.fields
+        for fieldname in sorted(fields):
+            own = self._own_terms(fieldname)
+            if self.sources:
+                own = merge_field(fieldname, own, self.sources, fieldname in TEXT_FIELDS)
+            for btext, (ids, weights, values) in own:
+                yield fieldname, btext, ids, weights, values
+
+    def _own_terms(self, fieldname: str) -> Iterator[tuple[bytes, Any]]:
+        # every document added has a higher docnum than the ones before it,
+        # so each list is already in docnum order
+        if fieldname in self.text:
+            fterms = self.text[fieldname]
+            repeated = self.repeated[fieldname]
+            for term in sorted(fterms):
+                entry = fterms[term]
+                values = entry[1::2]
+                weights = frequencies(values) if term in repeated else None
+                yield term.encode("utf-8"), (entry[0::2], weights, values)
+        elif fieldname in self.other:
+            oterms = self.other[fieldname]
+            for btext in sorted(oterms):
+                yield btext, oterms[btext]
 
     def cleanup(self) -> None:
         self.text.clear()
         self.repeated.clear()
         self.other.clear()
+        for source in self.sources:
+            source.close()
+        self.sources.clear()
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -331,13 +336,17 @@ class FastSegmentWriter(SegmentWriter):
         self.pool = _TermPool()
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
-        """Merging a segment: its postings read block by block (:func:`.private.raw_postings`),
-        which also reads segments written before fixed-size values (the frequencies of
-        KEYWORD fields) were stored as Whoosh's block reader expects them."""
-        items = self._process_posts(_segment_postings(reader), startdoc, docmap)
-        add_post = self.pool.add
-        for item in items:
-            add_post(item)
+        """Merging segments: their postings are streamed term by term into the new
+        segment as it is written (:mod:`.merge`), each from a reader of its own
+        (Whoosh's merge policies close theirs at once)."""
+        for leaf, base in reader.leaf_readers():
+            if not leaf.doc_count_all():
+                continue
+            storage = leaf.storage()  # a compound segment's files over its index's storage
+            if isinstance(storage, OverlayStorage):
+                storage = storage.b
+            own = SegmentReader(storage, leaf.schema, leaf.segment())
+            self.pool.add_source(SegmentSource(own, startdoc + base, docmap, self.schema, base))
 
     def add_prepared(self, doc: dict[str, Any], tokens: dict[str, list[str]]) -> None:
         """Add a document whose text fields are already tokenized.
@@ -384,22 +393,3 @@ class FastSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         self.fieldwriter.add_terms(self.schema, {}, self.pool.iter_terms())
         self.fieldwriter.close()
-
-
-def _segment_postings(reader: Any) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-    """Every live posting of one segment in Whoosh's pool form, sorted by field and term; values
-    of fixed-size formats (frequencies) rebuilt from the weights where a block holds none."""
-    from .private import deleted_docs, raw_postings
-
-    schema = reader.schema
-    deleted = deleted_docs(reader)
-    for fieldname, btext in reader.all_terms():
-        fmt = schema[fieldname].format
-        fixed = fmt.fixed_value_size()
-        ids, weights, values = raw_postings(reader, fieldname, btext)
-        for docnum, weight, value in zip(ids, weights, values):
-            if docnum in deleted:
-                continue  # as Whoosh's own iter_postings: the merge drops them
-            if fixed and fixed > 0 and len(value) != fixed:
-                value = pack_uint(max(1, round(weight / (fmt.field_boost or 1.0))))
-            yield fieldname, btext, docnum, weight, value
