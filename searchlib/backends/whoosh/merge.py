@@ -7,7 +7,9 @@ segment being merged is a :class:`SegmentSource`: its reader stays open until
 the new segment is written, and :func:`merge_field` walks the sources' term
 lists side by side, in term order, reading one term's posting lists at a time
 and joining them. Memory is that of the largest posting list, whatever the
-size of the merge.
+size of the merge. A term only one segment holds, inlined in a compact term
+table (:mod:`.termtable`) of a segment without deletions, is copied as it is,
+its docnums moved (most terms of a news index: names, numbers, rare bigrams).
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from typing import Any
 from whoosh.system import pack_uint
 
 from .formats import frequencies
-from .private import deleted_docs, raw_postings
+from .private import deleted_docs, field_term_infos, raw_postings, terms_reader
+from .termtable import TermsReader, shift_inlined, unpack_info
 
-__all__ = ["SegmentSource", "merge_field", "Postings"]
+__all__ = ["SegmentSource", "merge_field", "join", "Postings", "Term"]
 
 #: A term's posting list: docnums, weights (None: every one weighs 1), values.
-Postings = tuple[list[int], list[Any] | None, list[bytes]]
+Postings = tuple[Sequence[int], list[Any] | None, list[bytes]]
+#: A term's postings for the new segment: a posting list, or its packed info as it
+#: goes into the term table (a term copied from one segment).
+Term = Postings | bytes
 
 
 class SegmentSource:
@@ -46,14 +52,29 @@ class SegmentSource:
         self.base = base
         self.deleted = deleted_docs(reader)
         self.fields = {f for f in reader.indexed_field_names() if f in schema}
+        terms = terms_reader(reader)
+        self._packed = terms if isinstance(terms, TermsReader) else None
 
-    def terms(self, fieldname: str) -> Iterator[bytes]:
-        """The segment's terms of ``fieldname``, in order."""
-        return iter(self.reader.lexicon(fieldname)) if fieldname in self.fields else iter(())
+    def terms(self, fieldname: str) -> Iterator[tuple[bytes, Any]]:
+        """``(term, info)`` of the segment's terms of ``fieldname``, in order, read in
+        one pass over its term table; ``info`` as :meth:`copy` and :meth:`postings` take it."""
+        if fieldname not in self.fields:
+            return iter(())
+        if self._packed is not None:
+            return self._packed.packed_items(fieldname)
+        return field_term_infos(self.reader, fieldname)
 
-    def postings(self, fieldname: str, btext: bytes, text_field: bool) -> Postings:
+    def copy(self, info: Any) -> bytes | None:
+        """The term's packed info for the new segment, if it can be copied as it is."""
+        if self.deleted or self.docmap is not None or not isinstance(info, bytes):
+            return None
+        return shift_inlined(info, self.startdoc)
+
+    def postings(self, fieldname: str, btext: bytes, text_field: bool, info: Any = None) -> Postings:
         """The term's live postings, renumbered as in the new segment."""
-        ids, weights, values = raw_postings(self.reader, fieldname, btext)
+        if isinstance(info, bytes):
+            info = unpack_info(info)
+        ids, weights, values = raw_postings(self.reader, fieldname, btext, info)
         if self.deleted:
             keep = [i for i, d in enumerate(ids) if d not in self.deleted]
             if len(keep) != len(ids):
@@ -82,23 +103,40 @@ class SegmentSource:
 
 
 def merge_field(fieldname: str, own: Iterator[tuple[bytes, Postings]], sources: Sequence[SegmentSource],
-                text_field: bool) -> Iterator[tuple[bytes, Postings]]:
+                text_field: bool) -> Iterator[tuple[bytes, Term]]:
     """``(term, postings)`` of one field over the writer's own postings (``own``, in
     term order) and every source's, in term order, each term's lists joined."""
-    streams = [_tagged(own, 0)] + [_tagged(((t, None) for t in source.terms(fieldname)), i)
+    streams = [_tagged(own, 0)] + [_tagged(source.terms(fieldname), i)
                                    for i, source in enumerate(sources, 1)]
-    current: bytes | None = None
-    parts: list[Postings] = []
+    group: list[tuple[int, Any]] = []  # (stream, payload) of the current term
+    current = b""
     for btext, i, payload in heapq.merge(*streams):
-        if btext != current:
-            if parts:
-                yield current, join(parts)  # type: ignore[misc]
-            current, parts = btext, []
-        part = payload if i == 0 else sources[i - 1].postings(fieldname, btext, text_field)
+        if btext != current and group:
+            term = _term(fieldname, current, group, sources, text_field)
+            if term is not None:
+                yield current, term
+            group = []
+        current = btext
+        group.append((i, payload))
+    if group:
+        term = _term(fieldname, current, group, sources, text_field)
+        if term is not None:
+            yield current, term
+
+
+def _term(fieldname: str, btext: bytes, group: list[tuple[int, Any]], sources: Sequence[SegmentSource],
+          text_field: bool) -> Term | None:
+    """One term's postings from the streams that hold it; None if none are live."""
+    if len(group) == 1 and group[0][0]:
+        copied = sources[group[0][0] - 1].copy(group[0][1])
+        if copied is not None:
+            return copied
+    parts = []
+    for i, payload in group:
+        part = payload if i == 0 else sources[i - 1].postings(fieldname, btext, text_field, payload)
         if part[0]:
             parts.append(part)
-    if parts:
-        yield current, join(parts)  # type: ignore[misc]
+    return join(parts) if parts else None
 
 
 def _tagged(terms: Iterator[tuple[bytes, Any]], i: int) -> Iterator[tuple[bytes, int, Any]]:

@@ -22,7 +22,8 @@ from typing import Any
 from ...errors import SearchlibError
 
 __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings",
-           "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies"]
+           "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies", "field_term_infos",
+           "terms_reader"]
 
 #: "module:object" -> private attributes of it (class or module level).
 PRIVATE: dict[str, tuple[str, ...]] = {
@@ -50,7 +51,7 @@ PRIVATE: dict[str, tuple[str, ...]] = {
 #: Class name -> private attributes its instances carry (checked by the tests).
 INSTANCE: dict[str, tuple[str, ...]] = {
     "SegmentReader": ("_terms", "_perdoc"),
-    "W3TermsReader": ("_postfile", "_tindex", "_fieldmap"),
+    "W3TermsReader": ("_codec", "_postfile", "_tindex", "_fieldmap"),
     # termtable.py builds term infos field by field
     "W3TermInfo": ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid",
                    "_inlined", "_offset", "_length"),
@@ -93,24 +94,28 @@ from collections.abc import Iterator  # noqa: E402
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
 
 
-def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[Any], list[bytes]]:
+def raw_postings(reader: Any, field: str, btext: bytes,
+                 info: Any = None) -> tuple[list[int], list[Any], list[bytes]]:
     """All ``(docnums, weights, values)`` of a term in one segment, deleted documents included.
 
     Reads the term's posting blocks whole, from a fresh leaf matcher (an
     inlined ``ListMatcher`` or a ``W3LeafMatcher``), never through the
     wrappers Whoosh adds for deletions; callers drop deleted documents
-    themselves (:func:`deleted_docs`).
+    themselves (:func:`deleted_docs`). ``info``: the term's info, if the caller has
+    it already (a merge walking the term table in order), to spare the lookup.
     """
-    try:
-        info = reader.term_info(field, btext)
-    except KeyError:  # TermNotFound is a KeyError
-        return [], [], []
+    if info is None:
+        try:
+            info = reader.term_info(field, btext)
+        except KeyError:  # TermNotFound is a KeyError
+            return [], [], []
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         n = len(ids)
         return list(ids), list(weights or [1.0] * n), list(values or [b""] * n)
     fmt = reader.schema[field].format
-    m = reader._terms.matcher(field, btext, fmt)  # a W3LeafMatcher
+    terms = reader._terms
+    m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(field, btext))  # a W3LeafMatcher
     # only position formats carry values worth reading; the frequencies of KEYWORD
     # fields equal their weights, and segments written before the fast writer kept
     # them as Whoosh's block reader expects hold them in a form it cannot decode
@@ -129,6 +134,21 @@ def raw_postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list
         values_out.extend(values if values is not None else [b""] * len(m._ids))
         m._next_block()
     return ids_out, weights_out, values_out
+
+
+def field_term_infos(reader: Any, field: str) -> Iterator[tuple[bytes, Any]]:
+    """``(term, term info)`` of a segment's terms of ``field``, in term order, from
+    one pass over its term table (Whoosh's ``iter_field`` parses its prefix as a
+    field value, which fails for dates)."""
+    for (fieldname, btext), info in reader._terms.items_from(field, b""):
+        if fieldname != field:
+            return
+        yield btext, info
+
+
+def terms_reader(reader: Any) -> Any:
+    """A segment reader's terms reader (Whoosh's, :mod:`.inline`'s or :mod:`.termtable`'s)."""
+    return reader._terms
 
 
 def prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:

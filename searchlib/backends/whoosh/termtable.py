@@ -84,6 +84,24 @@ def info_doc_frequency(value: bytes) -> int:
     return read_varints(value, 0, 1)[0][0] >> 2
 
 
+def shift_inlined(value: bytes, offset: int) -> bytes | None:
+    """A packed info of inlined postings with every docnum moved by ``offset``, or
+    None if its postings are in the postings file (only the first gap changes)."""
+    (head,), at = read_varints(value, 0, 1)
+    if not head & _INLINED:
+        return None
+    if head & _FLOAT_WEIGHTS:
+        at += _FLOATS.size
+    else:
+        _, at = read_varints(value, at, 2)
+    at += 2  # the field-length bytes
+    (first,), end = read_varints(value, at, 1)
+    out = bytearray(value[:at])
+    write_varints(out, (first + offset,))
+    out += value[end:]
+    return bytes(out)
+
+
 def unpack_info(value: bytes) -> W3TermInfo:
     """The Whoosh term info of :func:`pack_info`'s bytes."""
     (head,), at = read_varints(value, 0, 1)
@@ -180,7 +198,11 @@ class TermTable:
         data = self._block(i)
         at, n, key = 0, len(data), b""
         while at < n:
-            at, shared, grown, size = _entry_head(data, at)
+            shared, grown, size = data[at], data[at + 1], data[at + 2]
+            if (shared | grown | size) < 0x80:  # one byte each: nearly every entry
+                at += 3
+            else:
+                at, shared, grown, size = _entry_head(data, at)
             key = key[:shared] + data[at:at + grown]
             at += grown
             yield key, at, at + size, data
@@ -311,6 +333,17 @@ class TermsReader(_WhooshTermsReader):
             return iter(())
         key = self._key(fieldname, prefix)
         return prefix_run(self._table.items_from(key), key, info_doc_frequency)
+
+    def packed_items(self, fieldname: str) -> Iterator[tuple[bytes, bytes]]:
+        """``(term, packed info)`` of the field's terms in order, nothing decoded
+        (:func:`unpack_info` and :func:`shift_inlined` read them)."""
+        if fieldname not in self._fieldmap:
+            return
+        key = self._key(fieldname, b"")
+        for k, v in self._table.items_from(key):
+            if not k.startswith(key):
+                return
+            yield k[_FIELD.size:], v
 
     def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
         try:

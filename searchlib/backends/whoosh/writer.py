@@ -42,7 +42,7 @@ from ...analysis import SCRIPT, Folding, SegmenterProfile, bigrams, word_spans
 from .formats import _SINGLE, CompactPositions, encode_positions, frequencies
 from .inline import TermsReader as LegacyTermsReader
 from .inline import encode as encode_inline
-from .merge import SegmentSource, merge_field
+from .merge import Postings, SegmentSource, Term, merge_field
 from .schema import CHARS
 from .termtable import EXT as TERMS_EXT
 from .termtable import TermsReader, TermTableWriter, pack_info
@@ -115,8 +115,9 @@ class _FastFieldWriter(W3FieldWriter):
         self.is_closed = False
 
     def add_terms(self, schema: Any, lengths: dict[str, array],
-                  terms: Iterator[tuple[str, bytes, Any, list[float] | None, list[bytes]]]) -> None:
-        """Write whole posting lists, sorted by (field name, term)."""
+                  terms: Iterator[tuple[str, bytes, Term]]) -> None:
+        """Write whole posting lists (or packed infos copied as they are, :mod:`.merge`),
+        sorted by (field name, term)."""
         codec = self._codec
         inline, blocklimit, comp = codec._inlinelimit, codec._blocklimit, codec._compression
         postfile = self._postfile
@@ -125,13 +126,17 @@ class _FastFieldWriter(W3FieldWriter):
         lastfn = None
         prefix = b""
         flen: array | None = None
-        for fieldname, btext, ids, weights, values in terms:
+        for fieldname, btext, postings in terms:
             if fieldname != lastfn:
                 fieldmap.setdefault(fieldname, len(fieldmap))
                 prefix = pack_ushort(fieldmap[fieldname])
                 flen = lengths.get(fieldname)
                 fixedsize = schema[fieldname].format.fixed_value_size()
                 lastfn = fieldname
+            if isinstance(postings, bytes):
+                tadd(prefix + btext, postings)
+                continue
+            ids, weights, values = postings
             df = len(ids)
             if flen is not None:
                 ls = [flen[i] for i in ids]
@@ -291,18 +296,18 @@ class _TermPool:
         """Merge a segment in (its postings are read as the new segment is written)."""
         self.sources.append(source)
 
-    def iter_terms(self) -> Iterator[tuple[str, bytes, Any, Any, Any]]:
+    def iter_terms(self) -> Iterator[tuple[str, bytes, Term]]:
         fields = set(self.text) | set(self.other)
         for source in self.sources:
             fields |= source.fields
         for fieldname in sorted(fields):
             own = self._own_terms(fieldname)
-            if self.sources:
-                own = merge_field(fieldname, own, self.sources, fieldname in TEXT_FIELDS)
-            for btext, (ids, weights, values) in own:
-                yield fieldname, btext, ids, weights, values
+            merged: Iterator[tuple[bytes, Term]] = (
+                merge_field(fieldname, own, self.sources, fieldname in TEXT_FIELDS) if self.sources else own)
+            for btext, postings in merged:
+                yield fieldname, btext, postings
 
-    def _own_terms(self, fieldname: str) -> Iterator[tuple[bytes, Any]]:
+    def _own_terms(self, fieldname: str) -> Iterator[tuple[bytes, Postings]]:
         # every document added has a higher docnum than the ones before it,
         # so each list is already in docnum order
         if fieldname in self.text:
