@@ -76,3 +76,31 @@ def test_one_character_reads_its_counts_and_finds_what_the_bigrams_find(hans_ind
             if "\u4e00" <= ch <= "\u9fff":  # and as often as the articles hold it
                 forms = ex.folding.query_pattern(ch)[0]
                 assert sum(want.values()) == sum(totals[f] for f in forms), (field, ch)
+
+
+def test_segment_cache_is_bounded_by_the_values_it_holds_not_its_entries():
+    # an entry count thrashed once an index had dozens of segments (each query
+    # recomputed every segment's date keys); the budget counts per-document values
+    from searchlib.backends.whoosh.executor import _SegmentCache
+
+    cache = _SegmentCache(budget=100)
+    made = Counter()
+
+    def column(key, n):
+        def make():
+            made[key] += 1
+            return list(range(n)) if key[1] != "dates" else (list(range(n)), list(range(n)))
+        return cache.get(key, make)
+
+    for seg in range(40):  # 40 segments of two small entries each: 120 values
+        column((str(seg), "col:date"), 1)
+        column((str(seg), "dates"), 1)
+    for seg in range(8, 40):  # the 64 most recent entries (96 values) are still there
+        column((str(seg), "col:date"), 1)
+        column((str(seg), "dates"), 1)
+    assert all(made[(str(seg), "dates")] == 1 for seg in range(8, 40))
+    column(("big", "col:date"), 90)  # past the budget: the least recently used go
+    assert made[("big", "col:date")] == 1
+    column(("9", "col:date"), 1)
+    assert made[("9", "col:date")] == 2  # evicted for the big one
+    assert column(("big", "col:date"), 90) == list(range(90)) and made[("big", "col:date")] == 1

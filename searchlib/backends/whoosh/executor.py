@@ -56,24 +56,42 @@ _LENGTH = [byte_to_length(b) for b in range(256)]
 Matches = dict[int, float]
 
 
-class _SegmentCache:
-    """Column data per segment id, shared by all searchers (LRU)."""
+#: Per-document values the segment cache holds, over all its entries: about a dozen
+#: columns of a 500,000-article index (an entry count would thrash as segments add up:
+#: 64 entries kept 38 segments' date keys from one query to the next).
+SEGMENT_CACHE_VALUES = 6_000_000
 
-    def __init__(self, size: int = 64) -> None:
-        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._size = size
+
+def _values_in(value: Any) -> int:
+    """Per-document values in a cached entry (a list, or a tuple of lists)."""
+    if isinstance(value, tuple):
+        return sum(_values_in(v) for v in value)
+    return len(value) if hasattr(value, "__len__") else 1
+
+
+class _SegmentCache:
+    """Column data per segment id, shared by all searchers (LRU, bounded by values held)."""
+
+    def __init__(self, budget: int = SEGMENT_CACHE_VALUES) -> None:
+        self._data: OrderedDict[tuple[str, str], tuple[Any, int]] = OrderedDict()
+        self._budget = budget
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str], make: Any) -> Any:
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
-                return self._data[key]
+                return self._data[key][0]
         value = make()
+        size = _values_in(value)
         with self._lock:
-            self._data[key] = value
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
+            if key not in self._data:
+                self._data[key] = (value, size)
+                self._held += size
+            while self._held > self._budget and len(self._data) > 1:
+                _, (_, old) = self._data.popitem(last=False)
+                self._held -= old
         return value
 
 
@@ -175,15 +193,14 @@ class Executor:
         btext = term.encode("utf-8")
         out = []
         for (reader, base), deleted in zip(self.leaves, self.deleted):
-            if (field, btext) in reader:
-                ids, weights, values = raw_postings(reader, field, btext)
-                if deleted:
-                    keep = [i for i, d in enumerate(ids) if d not in deleted]
-                    ids = [ids[i] for i in keep]
-                    weights = [weights[i] for i in keep]
-                    values = [values[i] for i in keep]
-                if ids:
-                    out.append((base, ids, weights, values))
+            ids, weights, values = raw_postings(reader, field, btext)  # empty if absent
+            if ids and deleted:
+                keep = [i for i, d in enumerate(ids) if d not in deleted]
+                ids = [ids[i] for i in keep]
+                weights = [weights[i] for i in keep]
+                values = [values[i] for i in keep]
+            if ids:
+                out.append((base, ids, weights, values))
         size = sum(len(part[1]) for part in out)
         cache[key] = out
         self._cached_postings += size
@@ -236,10 +253,13 @@ class Executor:
         offsets = step or list(range(len(terms)))
         if len(terms) == 1:
             tf: dict[int, int] = {}
-            for term in terms[0]:
+            for n, term in enumerate(terms[0]):
                 for base, ids, weights, _values in self._postings(field, term):
-                    for d, w in zip(ids, weights):
-                        g = base + d
+                    docs = map(base.__add__, ids) if base else ids
+                    if n == 0 and within is None:  # each document once: no sums
+                        tf.update(zip(docs, map(int, weights)))
+                        continue
+                    for g, w in zip(docs, weights):
                         if within is None or g in within:
                             tf[g] = tf.get(g, 0) + int(w)
             return tf
@@ -368,7 +388,11 @@ class Executor:
         for field in node.fields:
             grams = GRAMS[field]
             boost = TITLE_BOOST if field == "title" else 1.0
-            for d, s in self.bm25(grams, self.exact_tf(grams, node.text), boost).items():
+            found = self.bm25(grams, self.exact_tf(grams, node.text), boost)
+            if not scores:
+                scores = found  # bm25 gives a new dict
+                continue
+            for d, s in found.items():
                 scores[d] = scores.get(d, 0.0) + s
         if not scores:
             return scores
@@ -476,7 +500,13 @@ class Executor:
     def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
         """The best ``k`` (doc, score) pairs: by score, or by date then score."""
         if sort == "relevance":
-            return heapq.nsmallest(k, matches.items(), key=lambda ds: (-ds[1], ds[0]))
+            if len(matches) > k > 0:  # the k-th best score first, found without a key function
+                floor = heapq.nlargest(k, matches.values())[-1]
+                best = [(d, s) for d, s in matches.items() if s >= floor]
+            else:
+                best = list(matches.items())
+            best.sort(key=lambda ds: (-ds[1], ds[0]))
+            return best[:k]
         sign = -1 if sort == "newest" else 1
         dates, years = self.values("date"), self.values("year")
 

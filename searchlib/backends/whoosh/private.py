@@ -92,6 +92,7 @@ check()
 from collections.abc import Iterator  # noqa: E402
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
+from whoosh.reading import TermNotFound  # noqa: E402
 
 
 def raw_postings(reader: Any, field: str, btext: bytes,
@@ -107,7 +108,7 @@ def raw_postings(reader: Any, field: str, btext: bytes,
     if info is None:
         try:
             info = reader.term_info(field, btext)
-        except KeyError:  # TermNotFound is a KeyError
+        except (TermNotFound, KeyError):  # absent, or a field the segment lacks
             return [], [], []
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
