@@ -107,6 +107,16 @@ def _grams(pattern: Sequence[frozenset[str]]) -> tuple[list[int], list[tuple[str
     return offsets, [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
 
 
+def _add_into(scores: Matches, more: Matches) -> None:
+    """Add ``more``'s scores to ``scores`` (into an empty one: a copy, the same sums)."""
+    if not scores:
+        scores.update(more)
+        return
+    get = scores.get
+    for d, s in more.items():
+        scores[d] = get(d, 0.0) + s
+
+
 class Executor:
     """Evaluates :mod:`searchlib.query` syntax trees against one searcher."""
 
@@ -376,8 +386,7 @@ class Executor:
         if isinstance(node, Any_):
             either: Matches = {}
             for part in node.children:
-                for d, s in self.evaluate(part, plan).items():
-                    either[d] = either.get(d, 0.0) + s
+                _add_into(either, self.evaluate(part, plan))
             return either
         raise TypeError(node)  # pragma: no cover
 
@@ -388,12 +397,7 @@ class Executor:
         for field in node.fields:
             grams = GRAMS[field]
             boost = TITLE_BOOST if field == "title" else 1.0
-            found = self.bm25(grams, self.exact_tf(grams, node.text), boost)
-            if not scores:
-                scores = found  # bm25 gives a new dict
-                continue
-            for d, s in found.items():
-                scores[d] = scores.get(d, 0.0) + s
+            _add_into(scores, self.bm25(grams, self.exact_tf(grams, node.text), boost))
         if not scores:
             return scores
         words = list(plan.words.get(node, ()))
@@ -420,10 +424,12 @@ class Executor:
                     parts.append(self.bm25(grams, self.exact_tf(grams, word), EXACT_WEIGHT * boost))
                 parts += [self.bm25(grams, self.exact_tf(grams, alt), boost) for alt in q.others(word)]
                 for part in parts:
-                    for d, s in part.items():
-                        found[d] = found.get(d, 0.0) + s
+                    _add_into(found, part)
             weight = idf(len(found), self.n_docs)
             total += weight
+            if not scores:  # the first word: nothing to add to
+                scores, held = dict(found), dict.fromkeys(found, weight)
+                continue
             for d, s in found.items():
                 scores[d] = scores.get(d, 0.0) + s
                 held[d] = held.get(d, 0.0) + weight
@@ -449,8 +455,7 @@ class Executor:
         scores: Matches = {}
         for word, weight in weighted:
             for field in GRAMS:
-                for d, s in self.bm25(field, self.phrase_tf(field, [word]), weight).items():
-                    scores[d] = scores.get(d, 0.0) + s
+                _add_into(scores, self.bm25(field, self.phrase_tf(field, [word]), weight))
         return scores
 
     def date_span(self, start: dt.datetime | None, end: dt.datetime | None) -> set[int]:
