@@ -203,12 +203,7 @@ class Executor:
         btext = term.encode("utf-8")
         out = []
         for (reader, base), deleted in zip(self.leaves, self.deleted):
-            ids, weights, values = raw_postings(reader, field, btext)  # empty if absent
-            if ids and deleted:
-                keep = [i for i, d in enumerate(ids) if d not in deleted]
-                ids = [ids[i] for i in keep]
-                weights = [weights[i] for i in keep]
-                values = [values[i] for i in keep]
+            ids, weights, values = raw_postings(reader, field, btext, deleted=deleted)  # empty if absent
             if ids:
                 out.append((base, ids, weights, values))
         size = sum(len(part[1]) for part in out)

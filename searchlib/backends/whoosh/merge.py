@@ -74,13 +74,7 @@ class SegmentSource:
         """The term's live postings, renumbered as in the new segment."""
         if isinstance(info, bytes):
             info = unpack_info(info)
-        ids, weights, values = raw_postings(self.reader, fieldname, btext, info)
-        if self.deleted:
-            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
-            if len(keep) != len(ids):
-                ids = [ids[i] for i in keep]
-                weights = [weights[i] for i in keep]
-                values = [values[i] for i in keep]
+        ids, weights, values = raw_postings(self.reader, fieldname, btext, info, self.deleted)
         fmt = self.reader.schema[fieldname].format
         fixed = fmt.fixed_value_size()
         if fixed and fixed > 0 and any(len(v) != fixed for v in values):

@@ -95,16 +95,25 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
 from whoosh.reading import TermNotFound  # noqa: E402
 
 
-def raw_postings(reader: Any, field: str, btext: bytes,
-                 info: Any = None) -> tuple[list[int], list[Any], list[bytes]]:
-    """All ``(docnums, weights, values)`` of a term in one segment, deleted documents included.
+def raw_postings(reader: Any, field: str, btext: bytes, info: Any = None,
+                 deleted: frozenset[int] = frozenset()) -> tuple[list[int], list[Any], list[bytes]]:
+    """All ``(docnums, weights, values)`` of a term in one segment but those of ``deleted``
+    documents (:func:`deleted_docs`; by default none are dropped).
 
     Reads the term's posting blocks whole, from a fresh leaf matcher (an
     inlined ``ListMatcher`` or a ``W3LeafMatcher``), never through the
-    wrappers Whoosh adds for deletions; callers drop deleted documents
-    themselves (:func:`deleted_docs`). ``info``: the term's info, if the caller has
-    it already (a merge walking the term table in order), to spare the lookup.
+    wrappers Whoosh adds for deletions. ``info``: the term's info, if the caller
+    has it already (a merge walking the term table in order), to spare the lookup.
     """
+    ids, weights, values = _all_postings(reader, field, btext, info)
+    if deleted and ids:
+        keep = [i for i, d in enumerate(ids) if d not in deleted]
+        if len(keep) != len(ids):
+            return [ids[i] for i in keep], [weights[i] for i in keep], [values[i] for i in keep]
+    return ids, weights, values
+
+
+def _all_postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[int], list[Any], list[bytes]]:
     if info is None:
         try:
             info = reader.term_info(field, btext)
