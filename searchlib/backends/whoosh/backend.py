@@ -152,7 +152,7 @@ class WhooshBackend:
         counts = {name: dict(sorted(ex.facet_counts(matches, name).items(),
                                     key=lambda kv: (-kv[1], kv[0]))) for name in facets}
         return Found(total=len(matches), hits=hits, facets=counts, relaxed=relaxed,
-                     max_score=max(matches.values(), default=0.0))
+                     max_score=matches.max())
 
     def iter_matches(self, plan: Plan, *, sort: str) -> Iterator[Article]:
         # a searcher of its own: the thread's may be replaced (and closed) by

@@ -3,10 +3,11 @@
 Whoosh's matchers score one document at a time through layers of Python
 objects; with exact totals (every match visited) that costs a common term
 over 100 ms on 12,000 articles. This module reads each needed posting list
-once per segment, whole, and evaluates a :class:`~searchlib.plan.Plan` with
-set and dict operations: exact text through character-bigram positions, the
-whole-word bonus through word positions, BM25 per field on the phrase
-frequencies, with the parameters of :mod:`searchlib.ranking`. The tests build
+once per segment, whole, into arrays, and evaluates a :class:`~searchlib.plan.Plan`
+with array operations (:mod:`.scored`): exact text through character-bigram
+positions, the whole-word bonus through word positions, BM25 per field on the
+phrase frequencies, with the parameters of :mod:`searchlib.ranking`. A phrase's
+later terms read only the posting blocks of the documents its rarer terms left. The tests build
 the same semantics as a Whoosh query (``tests/whoosh_oracle.py``) and check
 that both find the same articles.
 
@@ -17,13 +18,14 @@ segment id: segments never change once written.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...models import Article
@@ -41,19 +43,25 @@ from ...ranking import (
     idf,
 )
 from .formats import CompactPositions
-from .private import deleted_docs, length_bytes, prefix_frequencies, raw_postings
+from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies
 from .schema import CHARS, GRAMS, from_stored, schema_folding
+from .scored import Scored, as_docs
 from .vocabulary import iter_words
 
 __all__ = ["Executor", "Terms", "Matches"]
 
 #: Postings an executor keeps in memory (least recently used go first).
 POSTINGS_CACHE = 500_000
+#: A phrase's next term reads only the posting blocks of the candidate documents
+#: when it is held by this many times more documents than there are candidates.
+SKIP_READ = 8
+#: Terms whose segment infos an executor remembers (all forgotten at once past this).
+INFO_MEMO = 100_000
 _decode = CompactPositions().decode_positions
 _LENGTH = [byte_to_length(b) for b in range(256)]
 
-#: doc -> score. Keys are the matching (global) document numbers.
-Matches = dict[int, float]
+#: The matching (global) document numbers with their scores.
+Matches = Scored
 
 
 #: Per-document values the segment cache holds, over all its entries: about a dozen
@@ -107,16 +115,6 @@ def _grams(pattern: Sequence[frozenset[str]]) -> tuple[list[int], list[tuple[str
     return offsets, [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
 
 
-def _add_into(scores: Matches, more: Matches) -> None:
-    """Add ``more``'s scores to ``scores`` (into an empty one: a copy, the same sums)."""
-    if not scores:
-        scores.update(more)
-        return
-    get = scores.get
-    for d, s in more.items():
-        scores[d] = get(d, 0.0) + s
-
-
 class Executor:
     """Evaluates :mod:`searchlib.query` syntax trees against one searcher."""
 
@@ -133,9 +131,11 @@ class Executor:
         self._avg = {f: searcher.avg_field_length(f, 1.0) or 1.0
                      for names in GRAMS.items() for f in names}
         self._global: dict[str, list[Any]] = {}
+        self._arrays: dict[str, Any] = {}  # per-document arrays over all segments
+        self._info_memo: dict[tuple[str, str], list[Any]] = {}  # term infos per segment
         self._lock = threading.Lock()
         # posting lists read by this executor (its searcher's segments never change)
-        self._postings_cache: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
+        self._postings_cache: OrderedDict[tuple[str, str], _Postings] = OrderedDict()
         self._cached_postings = 0
 
     def _concat(self, key: str, per_segment: Any) -> list[Any]:
@@ -184,40 +184,87 @@ class Executor:
             return [k for k, _ in keyed], [d for _, d in keyed]
         return _cache.get((self._segid(reader), "dates"), make)
 
-    def live_docs(self) -> set[int]:
-        """Every document not deleted (global docnums)."""
-        out: set[int] = set()
-        for (reader, base), deleted in zip(self.leaves, self.deleted):
-            out.update(base + d for d in range(reader.doc_count_all()) if d not in deleted)
-        return out
+    def live_docs(self) -> np.ndarray:
+        """Every document not deleted (global docnums, sorted)."""
+        found = self._arrays.get("live")
+        if found is None:
+            parts = []
+            for (reader, base), deleted in zip(self.leaves, self.deleted):
+                docs = np.arange(base, base + reader.doc_count_all(), dtype=np.int64)
+                if deleted:
+                    docs = docs[np.isin(docs - base, np.fromiter(deleted, np.int64), invert=True)]
+                parts.append(docs)
+            found = np.concatenate(parts) if parts else np.empty(0, np.int64)
+            self._arrays["live"] = found
+        return found
 
     # ------------------------------------------------------------ postings
 
-    def _postings(self, field: str, term: str) -> list[tuple[int, list[int], list[Any], list[bytes]]]:
-        """(docnum base, docnums, weights, values) of a term in each segment that has it."""
+    def _infos(self, field: str, term: str) -> list[Any]:
+        """The term's info in each segment (None where absent), looked up once."""
+        key = (field, term)
+        found = self._info_memo.get(key)
+        if found is None:
+            if len(self._info_memo) >= INFO_MEMO:
+                self._info_memo.clear()
+            btext = term.encode("utf-8")
+            found = []
+            for reader, _ in self.leaves:
+                try:
+                    found.append(reader.term_info(field, btext))
+                except (TermNotFound, KeyError):  # absent, or a field the segment lacks
+                    found.append(None)
+            self._info_memo[key] = found
+        return found
+
+    def _postings(self, field: str, term: str, wanted: np.ndarray | None = None) -> _Postings:
+        """(docnums, weights, values) of a term over all segments, deleted documents left out.
+
+        ``wanted``: the only documents needed (sorted): posting blocks holding
+        none of them are not read, and what is read is not kept.
+        """
         key = (field, term)
         cache = self._postings_cache
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
         btext = term.encode("utf-8")
-        out = []
-        for (reader, base), deleted in zip(self.leaves, self.deleted):
-            ids, weights, values = raw_postings(reader, field, btext, deleted=deleted)  # empty if absent
-            if ids:
-                out.append((base, ids, weights, values))
-        size = sum(len(part[1]) for part in out)
-        cache[key] = out
-        self._cached_postings += size
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        values: list[bytes] = []
+        positional = field in self.schema and self.schema[field].format.supports("positions")
+        for (reader, base), deleted, info in zip(self.leaves, self.deleted, self._infos(field, term)):
+            if info is None:
+                continue
+            local = None
+            if wanted is not None:
+                lo, hi = np.searchsorted(wanted, (base, base + reader.doc_count_all()))
+                if lo == hi:
+                    continue
+                local = (wanted[lo:hi] - base).tolist()
+            d, w, v = posting_arrays(reader, field, btext, deleted, positional, info, local)
+            if len(d):
+                docs.append(d + base if base else d)
+                weights.append(w)
+                values.extend(v or ())
+        if not docs:
+            found = _Postings(np.empty(0, np.int64), np.empty(0, np.float64), [])
+        elif len(docs) == 1:
+            found = _Postings(docs[0], weights[0], values)
+        else:
+            found = _Postings(np.concatenate(docs), np.concatenate(weights), values)
+        if wanted is not None:
+            return found
+        cache[key] = found
+        self._cached_postings += len(found.docs)
         while self._cached_postings > POSTINGS_CACHE and len(cache) > 1:
             _, old = cache.popitem(last=False)
-            self._cached_postings -= sum(len(part[1]) for part in old)
-        return out
+            self._cached_postings -= len(old.docs)
+        return found
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents containing ``term`` (from the term tables; no postings read)."""
-        btext = term.encode("utf-8")
-        return sum(reader.doc_frequency(field, btext) for reader, _ in self.leaves)
+        return sum(info.doc_frequency() for info in self._infos(field, term) if info is not None)
 
     def _prefix_terms(self, field: str, prefix: str) -> list[str]:
         terms: set[str] = set()
@@ -227,95 +274,111 @@ class Executor:
         return sorted(terms)
 
     def phrase_tf(self, field: str, terms: list[str], step: list[int] | None = None,
-                  within: set[int] | None = None) -> dict[int, int]:
+                  within: Iterable[int] | None = None) -> dict[int, int]:
         """doc -> how often ``terms`` occur at consecutive positions in ``field``.
 
         ``step``: the offset of each term from the phrase start (default 0, 1,
         2...); ``within``: only these documents need be considered.
         """
-        return self.phrase_tf_any(field, [(t,) for t in terms], step, within)
+        found = self._phrase(field, [(t,) for t in terms], step, _docs_or_none(within))
+        return dict(zip(found.docs.tolist(), map(int, found.values.tolist())))
+
+    def exact_tf(self, grams_field: str, text: str, within: Iterable[int] | None = None) -> dict[int, int]:
+        """doc -> occurrences of the text in a bigram field, as the index's folding
+        matches it (only documents ``within``, if given)."""
+        found = self._exact(grams_field, text, _docs_or_none(within))
+        return dict(zip(found.docs.tolist(), map(int, found.values.tolist())))
 
     def _frequency(self, field: str, alternatives: tuple[str, ...]) -> int:
         return sum(self.doc_frequency(field, t) for t in alternatives)
 
-    def _positions(self, field: str, alternatives: tuple[str, ...]) -> dict[int, Any]:
-        """doc -> encoded positions (one term) or sorted positions (several)."""
-        if len(alternatives) == 1:
-            found: dict[int, Any] = {}
-            for base, ids, _weights, values in self._postings(field, alternatives[0]):
-                found.update(zip((base + d for d in ids), values))
-            return found
-        merged: dict[int, list[int]] = {}
+    def _term_tf(self, field: str, alternatives: tuple[str, ...], within: np.ndarray | None) -> Scored:
+        """doc -> summed frequency of any of the terms (their weights)."""
+        found = Scored.empty()
         for term in alternatives:
-            for base, ids, _weights, values in self._postings(field, term):
-                for d, v in zip(ids, values):
-                    merged.setdefault(base + d, []).extend(_decode(v))
-        return {d: sorted(p) for d, p in merged.items()}
+            p = self._postings(field, term)
+            found = found.plus(Scored(p.docs, p.weights))
+        return found if within is None else found.within(within)
 
-    def phrase_tf_any(self, field: str, terms: list[tuple[str, ...]], step: list[int] | None = None,
-                      within: set[int] | None = None) -> dict[int, int]:
-        """:meth:`phrase_tf` where each position may hold any of several terms."""
-        offsets = step or list(range(len(terms)))
+    def _phrase(self, field: str, terms: list[tuple[str, ...]], step: list[int] | None = None,
+                within: np.ndarray | None = None) -> Scored:
+        """doc -> phrase frequency, where each position may hold any of several terms."""
         if len(terms) == 1:
-            tf: dict[int, int] = {}
-            for n, term in enumerate(terms[0]):
-                for base, ids, weights, _values in self._postings(field, term):
-                    docs = map(base.__add__, ids) if base else ids
-                    if n == 0 and within is None:  # each document once: no sums
-                        tf.update(zip(docs, map(int, weights)))
-                        continue
-                    for g, w in zip(docs, weights):
-                        if within is None or g in within:
-                            tf[g] = tf.get(g, 0) + int(w)
-            return tf
-        # rarest term first; stop reading posting lists once no document is left
+            return self._term_tf(field, terms[0], within)
+        offsets = step or list(range(len(terms)))
+        # rarest term first: each narrows the candidates before the next is read
         order = sorted(range(len(terms)), key=lambda i: self._frequency(field, terms[i]))
         if self._frequency(field, terms[order[0]]) == 0:
-            return {}
-        per_term: list[dict[int, Any]] = [{} for _ in terms]
-        candidates: set[int] | None = set(within) if within is not None else None
+            return Scored.empty()
+        candidates = within
+        lists: list[list[_Postings]] = [[] for _ in terms]
         for i in order:
-            found = self._positions(field, terms[i])
-            candidates = set(found) if candidates is None else candidates & found.keys()
-            if not candidates:
-                return {}
-            per_term[i] = found
+            few = candidates is not None and len(candidates) * SKIP_READ < self._frequency(field, terms[i])
+            wanted = candidates if few else None
+            parts = [p for p in (self._postings(field, t, wanted) for t in terms[i]) if len(p.docs)]
+            held = parts[0].docs if len(parts) == 1 else np.unique(np.concatenate([p.docs for p in parts])) \
+                if parts else np.empty(0, np.int64)
+            candidates = held if candidates is None else np.intersect1d(candidates, held, assume_unique=True)
+            if not len(candidates):
+                return Scored.empty()
+            lists[i] = parts
         assert candidates is not None
-        tf = {}
+        positions = [self._positions_of(lists[i], candidates) for i in order]
         first, rest = order[0], order[1:]
         first_off = offsets[first]
-        for doc in candidates:
-            lists = [p if isinstance(p := per_term[i][doc], list) else _decode(p) for i in order]
-            if all(len(p) == 1 for p in lists):  # the usual case: one occurrence each
-                start = lists[0][0] - first_off
-                if all(p[0] - offsets[i] == start for p, i in zip(lists[1:], rest)):
-                    tf[doc] = 1
+        rest_offs = [offsets[i] for i in rest]
+        docs: list[int] = []
+        tfs: list[int] = []
+        for n, doc in enumerate(candidates.tolist()):
+            per = [p[n] for p in positions]
+            if all(len(p) == 1 for p in per):  # the usual case: one occurrence each
+                start = per[0][0] - first_off
+                if all(p[0] - off == start for p, off in zip(per[1:], rest_offs)):
+                    docs.append(doc)
+                    tfs.append(1)
                 continue
-            starts = {p - first_off for p in lists[0]}
-            for p, i in zip(lists[1:], rest):
-                off = offsets[i]
+            starts = {p - first_off for p in per[0]}
+            for p, off in zip(per[1:], rest_offs):
                 starts.intersection_update([q - off for q in p])
                 if not starts:
                     break
             if starts:
-                tf[doc] = len(starts)
-        return tf
+                docs.append(doc)
+                tfs.append(len(starts))
+        return Scored(np.array(docs, np.int64), np.array(tfs, np.float64))
 
-    def exact_tf(self, grams_field: str, text: str, within: set[int] | None = None) -> dict[int, int]:
-        """doc -> occurrences of the text in a bigram field, as the index's folding
-        matches it (only documents ``within``, if given)."""
+    @staticmethod
+    def _positions_of(parts: list[_Postings], candidates: np.ndarray) -> list[list[int]]:
+        """The positions of each candidate document in a term's (or its alternatives') postings."""
+        if len(parts) == 1:
+            p = parts[0]
+            at = np.searchsorted(p.docs, candidates).tolist()
+            values = p.values
+            return [_decode(values[i]) for i in at]
+        merged: list[list[int]] = [[] for _ in range(len(candidates))]
+        for p in parts:
+            at = np.searchsorted(p.docs, candidates)
+            inside = at < len(p.docs)
+            hit = np.zeros(len(candidates), bool)
+            hit[inside] = p.docs[at[inside]] == candidates[inside]
+            for n in np.flatnonzero(hit).tolist():
+                merged[n].extend(_decode(p.values[int(at[n])]))
+        return [sorted(m) for m in merged]
+
+    def _exact(self, grams_field: str, text: str, within: np.ndarray | None = None) -> Scored:
+        """doc -> occurrences of the text in a bigram field (see :meth:`exact_tf`)."""
         pattern = self.folding.query_pattern(text)
         if not pattern:
-            return {}
+            return Scored.empty()
         if len(pattern) == 1:
             chars = self._counts_field(grams_field)
             if chars is not None:  # one posting list per character
-                return self.phrase_tf_any(chars, [tuple(sorted(pattern[0]))], within=within)
+                return self._term_tf(chars, tuple(sorted(pattern[0])), within)
             # an index built before character counts: every bigram the character starts
             grams = [g for ch in sorted(pattern[0]) for g in self._prefix_terms(grams_field, ch)]
-            return self.phrase_tf_any(grams_field, [tuple(grams)], within=within)
+            return self._term_tf(grams_field, tuple(grams), within)
         offsets, alternatives = _grams(pattern)
-        return self.phrase_tf_any(grams_field, alternatives, offsets, within=within)
+        return self._phrase(grams_field, alternatives, offsets, within)
 
     def _counts_field(self, grams_field: str) -> str | None:
         """The character-count twin of a bigram field, None in an index built before them."""
@@ -336,30 +399,36 @@ class Executor:
 
     # ------------------------------------------------------------ scoring
 
-    def bm25(self, field: str, tf: dict[int, int], boost: float, df: int | None = None) -> Matches:
+    def _length_array(self, field: str) -> np.ndarray:
+        key = "len:" + field
+        found = self._arrays.get(key)
+        if found is None:
+            found = self._arrays[key] = np.array(self.lengths(field), np.float64)
+        return found
+
+    def bm25(self, field: str, tf: Scored, boost: float, df: int | None = None) -> Scored:
         """BM25 of each document for a term (or phrase) with frequencies ``tf``
         (held by ``df`` documents; default: by those of ``tf``)."""
         if not tf:
-            return {}
+            return tf
         scale = boost * idf(len(tf) if df is None else df, self.n_docs) * (K1 + 1)
         a, b = K1 * (1 - B), K1 * B / self._avg.get(field, 1.0)
-        lengths = self.lengths(field)
-        return {doc: scale * f / (f + a + b * lengths[doc]) for doc, f in tf.items()}
+        f = tf.values
+        return Scored(tf.docs, scale * f / (f + a + b * self._length_array(field)[tf.docs]))
 
     # ------------------------------------------------------------ nodes
 
-    def evaluate(self, node: Node, plan: Plan) -> Matches:
-        """doc -> score of every document the node matches."""
+    def evaluate(self, node: Node, plan: Plan) -> Scored:
+        """The documents the node matches, with their scores."""
         if isinstance(node, Text):
             return self.text(node, plan)
         if isinstance(node, Match):
             value = node.value if node.field == "id" else self.folding.key(node.value)
-            return dict.fromkeys(self.phrase_tf(node.field, [value]), 0.0)
+            return Scored.constant(self._phrase(node.field, [(value,)]).docs)
         if isinstance(node, DateSpan):
-            return dict.fromkeys(self.date_span(node.start, node.end), 0.0)
+            return Scored.constant(self.date_span(node.start, node.end))
         if isinstance(node, Not):
-            excluded = self.evaluate(node.child, plan)
-            return {d: 0.0 for d in self.live_docs() if d not in excluded}
+            return Scored.constant(self.live_docs()).without(self.evaluate(node.child, plan).docs)
         if isinstance(node, All):
             positives = [c for c in node.children if not isinstance(c, Not)]
             negatives = [c.child for c in node.children if isinstance(c, Not)]
@@ -367,108 +436,97 @@ class Executor:
                 result = self.evaluate(positives[0], plan)
                 for child in positives[1:]:
                     if not result:
-                        return {}
-                    other = self.evaluate(child, plan)
-                    result = {d: s + other[d] for d, s in result.items() if d in other}
+                        return result
+                    result = result.both(self.evaluate(child, plan))
             else:
-                result = dict.fromkeys(self.live_docs(), 0.0)
+                result = Scored.constant(self.live_docs())
             for negated in negatives:
                 if not result:
                     break
-                excluded = self.evaluate(negated, plan)
-                result = {d: s for d, s in result.items() if d not in excluded}
+                result = result.without(self.evaluate(negated, plan).docs)
             return result
         if isinstance(node, Any_):
-            either: Matches = {}
+            either = Scored.empty()
             for part in node.children:
-                _add_into(either, self.evaluate(part, plan))
+                either = either.plus(self.evaluate(part, plan))
             return either
         raise TypeError(node)  # pragma: no cover
 
-    def text(self, node: Text, plan: Plan) -> Matches:
+    def text(self, node: Text, plan: Plan) -> Scored:
         """Exact text in the node's fields, scored as text and, where it stands as
         whole words, as words too (see :mod:`searchlib.ranking`)."""
-        scores: Matches = {}
+        scores = Scored.empty()
         for field in node.fields:
             grams = GRAMS[field]
             boost = TITLE_BOOST if field == "title" else 1.0
-            _add_into(scores, self.bm25(grams, self.exact_tf(grams, node.text), boost))
+            scores = scores.plus(self.bm25(grams, self._exact(grams, node.text), boost))
         if not scores:
             return scores
         words = list(plan.words.get(node, ()))
         if words:
-            within = set(scores)  # whole words are exact text too: no document is lost
+            within = scores.docs  # whole words are exact text too: no document is lost
             for field in node.fields:
                 boost = WHOLE_WORD_WEIGHT * (TITLE_BOOST if field == "title" else 1.0)
-                for d, s in self.bm25(field, self.phrase_tf(field, words, within=within), boost).items():
-                    scores[d] += s
+                tf = self._phrase(field, [(w,) for w in words], within=within)
+                scores = scores.added(self.bm25(field, tf, boost))
         return scores
 
-    def question(self, q: Question) -> Matches:
+    def question(self, q: Question) -> Scored:
         """Articles holding any of the question's topical words, scored by evidence
         (see :mod:`searchlib.ranking`)."""
-        scores: Matches = {}
-        held: dict[int, float] = {}
+        scores = held = Scored.empty()
         total = 0.0
         for word in q.words:
-            found: Matches = {}
+            found = Scored.empty()
             for field, grams in GRAMS.items():
                 boost = TITLE_BOOST if field == "title" else 1.0
-                parts = [self.bm25(field, self.phrase_tf(field, [word]), boost)]
+                found = found.plus(self.bm25(field, self._term_tf(field, (word,), None), boost))
                 if len(word) > 1:
-                    parts.append(self.bm25(grams, self.exact_tf(grams, word), EXACT_WEIGHT * boost))
-                parts += [self.bm25(grams, self.exact_tf(grams, alt), boost) for alt in q.others(word)]
-                for part in parts:
-                    _add_into(found, part)
+                    found = found.plus(self.bm25(grams, self._exact(grams, word), EXACT_WEIGHT * boost))
+                for alt in q.others(word):
+                    found = found.plus(self.bm25(grams, self._exact(grams, alt), boost))
             weight = idf(len(found), self.n_docs)
             total += weight
-            if not scores:  # the first word: nothing to add to
-                scores, held = dict(found), dict.fromkeys(found, weight)
-                continue
-            for d, s in found.items():
-                scores[d] = scores.get(d, 0.0) + s
-                held[d] = held.get(d, 0.0) + weight
+            scores = scores.plus(found)
+            held = held.plus(Scored.constant(found.docs, weight))
         if not scores:
             return scores
-        within = set(scores)
+        within = scores.docs
         for pair in q.pairs:
-            for d, s in self.bm25("body_ng", self.exact_tf("body_ng", pair), PAIR_WEIGHT).items():
-                if d in within:
-                    scores[d] += s
+            scores = scores.added(self.bm25("body_ng", self._exact("body_ng", pair, within), PAIR_WEIGHT))
         for gram in q.grams:
-            tf = self.phrase_tf("body_ng", [gram], within=within)
+            tf = self._term_tf("body_ng", (gram,), within)
             df = self.doc_frequency("body_ng", gram)
-            for d, s in self.bm25("body_ng", tf, GRAM_WEIGHT, df=df).items():
-                scores[d] += s
-        if total > 0:
-            for d in scores:
-                scores[d] *= (held[d] / total) ** COVERAGE_EXPONENT
+            scores = scores.added(self.bm25("body_ng", tf, GRAM_WEIGHT, df=df))
+        if total > 0:  # held has the documents of scores: the same unions
+            scores = scores.scaled((held.values / total) ** COVERAGE_EXPONENT)
         return scores
 
-    def weighted_words(self, weighted: Iterable[tuple[str, float]]) -> Matches:
+    def weighted_words(self, weighted: Iterable[tuple[str, float]]) -> Scored:
         """Articles scored by the weight of the words they hold (related articles)."""
-        scores: Matches = {}
+        scores = Scored.empty()
         for word, weight in weighted:
             for field in GRAMS:
-                _add_into(scores, self.bm25(field, self.phrase_tf(field, [word]), weight))
+                scores = scores.plus(self.bm25(field, self._term_tf(field, (word,), None), weight))
         return scores
 
-    def date_span(self, start: dt.datetime | None, end: dt.datetime | None) -> set[int]:
+    def date_span(self, start: dt.datetime | None, end: dt.datetime | None) -> np.ndarray:
+        """The documents dated from ``start`` to ``end`` (either open), sorted."""
         field = self.schema["date"]
         lo = field.to_column_value(start) if start else None
         hi = field.to_column_value(end) if end else None
-        out: set[int] = set()
+        out: list[int] = []
         for (reader, base), deleted in zip(self.leaves, self.deleted):
             keys, docs = self._dates(reader)
             i = bisect_left(keys, lo) if lo is not None else 0
             j = bisect_right(keys, hi) if hi is not None else len(keys)
-            out.update(base + d for d in docs[i:j] if d not in deleted)
-        return out
+            out.extend(base + d for d in docs[i:j] if d not in deleted)
+        return np.sort(np.array(out, np.int64))
 
     # ------------------------------------------------------------ whole queries
 
-    def run(self, plan: Plan) -> tuple[Matches, bool]:
-        """(doc -> score of every match, whether the keywords' fallback was used).
+    def run(self, plan: Plan) -> tuple[Scored, bool]:
+        """(every match with its score, whether the keywords' fallback was used).
 
         A question is ranked by its topical words at once; keywords are
         matched exactly, and when no article holds every term, the plan's
@@ -485,51 +543,86 @@ class Executor:
             return fallback, bool(fallback)
         return self._filtered(found, plan, filters=False), False
 
-    def _filtered(self, found: Matches, plan: Plan, filters: bool = True) -> Matches:
+    def _filtered(self, found: Scored, plan: Plan, filters: bool = True) -> Scored:
         """``found`` within the plan's filters, without its excluded article."""
         for req in plan.filters if filters else ():
             if not found:
                 break
-            allowed = self.evaluate(req, plan)
-            found = {d: s for d, s in found.items() if d in allowed}
+            found = found.within(self.evaluate(req, plan).docs)
         if plan.exclude is not None:
             docnum = self.searcher.document_number(id=plan.exclude)
-            found.pop(docnum, None)
+            if docnum is not None:
+                found = found.without(np.array([docnum], np.int64))
         return found
 
-    def top(self, matches: Matches, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
-        """The best ``k`` (doc, score) pairs: by score, or by date then score."""
+    def top(self, matches: Scored, k: int, sort: str = "relevance") -> list[tuple[int, float]]:
+        """The best ``k`` (doc, score) pairs: by score (then docnum), or by date then score."""
+        docs, scores = matches.docs, matches.values
+        if k <= 0 or not len(docs):
+            return []
         if sort == "relevance":
-            if len(matches) > k > 0:  # the k-th best score first, found without a key function
-                floor = heapq.nlargest(k, matches.values())[-1]
-                best = [(d, s) for d, s in matches.items() if s >= floor]
-            else:
-                best = list(matches.items())
-            best.sort(key=lambda ds: (-ds[1], ds[0]))
-            return best[:k]
-        sign = -1 if sort == "newest" else 1
-        dates, years = self.values("date"), self.values("year")
+            if len(docs) > k:  # the k-th best score first: only scores at or above it are sorted
+                floor = np.partition(scores, len(scores) - k)[len(scores) - k]
+                keep = scores >= floor
+                docs, scores = docs[keep], scores[keep]
+            order = np.lexsort((docs, -scores))[:k]
+        else:
+            dated, keys = self._date_order()
+            sign = -1 if sort == "newest" else 1
+            order = np.lexsort((docs, -scores, sign * keys[docs], ~dated[docs]))[:k]
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
 
-        def key(ds: tuple[int, float]) -> tuple[Any, ...]:
-            d = ds[0]
-            if not years[d]:  # undated articles last
-                return (1, 0, -ds[1], d)
-            return (0, sign * dates[d], -ds[1], d)
-        return heapq.nsmallest(k, matches.items(), key=key)
+    def _date_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """(whether each document has a date, its date's rank among all dates)."""
+        found = self._arrays.get("date-order")
+        if found is None:
+            dates, years = self.values("date"), self.values("year")
+            dated = np.array([bool(y) for y in years], bool)
+            keys = np.zeros(len(dates), np.int64)
+            where = np.flatnonzero(dated)
+            if len(where):  # ranks, not the values: they may not fit 64 bits
+                distinct = sorted({dates[i] for i in where.tolist()})
+                rank = {v: n for n, v in enumerate(distinct)}
+                keys[where] = [rank[dates[i]] for i in where.tolist()]
+            found = self._arrays["date-order"] = (dated, keys)
+        return found
 
-    def facet_counts(self, matches: Matches, field: str) -> Counter[str]:
+    def facet_counts(self, matches: Scored, field: str) -> Counter[str]:
         """Matches per value of ``field``. Values that fold alike (江城日报 and
         江城日報, as a ``source:`` filter matches them) are one value, shown as
         its most frequent spelling."""
-        col = self.values(field)
-        raw = Counter(col[d] for d in matches)
+        codes, distinct = self._codes(field)
+        counts = np.bincount(codes[matches.docs], minlength=len(distinct)).tolist()
         groups: dict[str, Counter[str]] = {}
-        for value, n in raw.items():
-            if not value:
+        for value, n in zip(distinct, counts):
+            if not value or not n:
                 continue
             text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
             groups.setdefault(self.folding.key(text).strip(), Counter())[text] += n
         return Counter({min(v, key=lambda t: (-v[t], t)): sum(v.values()) for v in groups.values()})
+
+    def _codes(self, field: str) -> tuple[np.ndarray, list[Any]]:
+        """(each document's value as a number, the distinct values it numbers) of a column."""
+        key = "codes:" + field
+        found = self._arrays.get(key)
+        if found is None:
+            number: dict[Any, int] = {}
+            codes = np.array([number.setdefault(v, len(number)) for v in self.values(field)], np.int64)
+            found = self._arrays[key] = (codes, list(number))
+        return found
+
+
+class _Postings:
+    """A term's postings over all segments: global docnums (sorted), weights, values."""
+
+    __slots__ = ("docs", "weights", "values")
+
+    def __init__(self, docs: np.ndarray, weights: np.ndarray, values: list[bytes]) -> None:
+        self.docs, self.weights, self.values = docs, weights, values
+
+
+def _docs_or_none(docs: Iterable[int] | None) -> np.ndarray | None:
+    return None if docs is None else as_docs(docs)
 
 
 class Terms:

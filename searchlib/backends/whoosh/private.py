@@ -21,7 +21,7 @@ from typing import Any
 
 from ...errors import SearchlibError
 
-__all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings",
+__all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings", "posting_arrays",
            "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies", "field_term_infos",
            "terms_reader"]
 
@@ -29,7 +29,7 @@ __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_post
 PRIVATE: dict[str, tuple[str, ...]] = {
     # reading: whole posting blocks, field lengths
     "whoosh.codec.whoosh3:W3LeafMatcher": ("_read_ids", "_read_weights", "_read_values",
-                                           "_next_block"),
+                                           "_next_block", "_read_data"),
     "whoosh.codec.whoosh3:W3PerDocReader": ("_cached_reader",),
     "whoosh.codec.whoosh3": ("_lenfield",),
     # reading segments written before the compact term table (termtable.py): document
@@ -56,7 +56,7 @@ INSTANCE: dict[str, tuple[str, ...]] = {
     "W3TermInfo": ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid",
                    "_inlined", "_offset", "_length"),
     "BufferFile": ("_buf", "_name"),
-    "W3LeafMatcher": ("_ids", "_weights", "_values"),
+    "W3LeafMatcher": ("_ids", "_weights", "_values", "_data", "_byteids", "_maxid"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
 }
@@ -89,8 +89,10 @@ def check() -> None:
 
 check()
 
+from bisect import bisect_right  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
+import numpy as np  # noqa: E402
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
 from whoosh.reading import TermNotFound  # noqa: E402
 
@@ -144,6 +146,91 @@ def _all_postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[lis
         values_out.extend(values if values is not None else [b""] * len(m._ids))
         m._next_block()
     return ids_out, weights_out, values_out
+
+
+def posting_arrays(reader: Any, field: str, btext: bytes, deleted: frozenset[int] = frozenset(),
+                   with_values: bool = True, info: Any = None,
+                   wanted: list[int] | None = None) -> tuple[np.ndarray, np.ndarray, list[bytes] | None]:
+    """:func:`raw_postings` as arrays: ``(docnums, weights, values)``, docnums int64 and
+    weights float64; values only if ``with_values`` (else None).
+
+    Blocks are decoded in bulk: each block's pickled gaps go into one list, and
+    one cumulative sum, corrected at block starts, turns them into docnums.
+    ``info``: the term's info if the caller has it; ``wanted``: sorted docnums,
+    the only ones the caller needs: blocks holding none of them are skipped
+    unread (the postings returned are then those of the blocks read).
+    """
+    if info is None:
+        try:
+            info = reader.term_info(field, btext)
+        except (TermNotFound, KeyError):
+            return _NO_IDS, _NO_WEIGHTS, [] if with_values else None
+    fmt = reader.schema[field].format
+    values_out: list[Any] | None = [] if with_values else None
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        docs = np.array(ids, np.int64)
+        w = np.array(weights, np.float64) if weights else np.ones(len(docs), np.float64)
+        if values_out is not None:
+            values_out = list(values or [b""] * len(docs))
+    else:
+        terms = reader._terms
+        m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(field, btext))
+        if m._byteids:  # not a field searchlib writes: Whoosh's own reading
+            ids_l, weights_l, values_l = _all_postings(reader, field, btext, info)
+            return _filter(np.array(ids_l, np.int64), np.array(weights_l, np.float64),
+                           values_l if with_values else None, deleted)
+        positional = fmt.supports("positions")
+        gaps: list[int] = []
+        lengths: list[int] = []
+        wl: list[float] = []
+        after, at = -1, 0  # the last docnum of the block before; the next wanted docnum's index
+        while m.is_active():
+            if wanted is not None:
+                at = bisect_right(wanted, after, at)
+                if at == len(wanted):
+                    break
+                after = m._maxid
+                if wanted[at] > after:  # no wanted document in this block
+                    m._next_block()
+                    continue
+            if m._data is None:
+                m._read_data()
+            bgaps, bweights, bvalues = m._data
+            n = len(bgaps)
+            gaps.extend(bgaps)
+            lengths.append(n)
+            if bweights is None:
+                wl.extend([1.0] * n)
+            elif isinstance(bweights, float):
+                wl.extend([bweights] * n)
+            else:
+                wl.extend(bweights)
+            if values_out is not None:
+                values_out.extend(bvalues if positional and bvalues is not None else [b""] * n)
+            m._next_block()
+        summed = np.cumsum(np.array(gaps, np.int64))
+        if len(lengths) > 1:  # each block's first gap is its first docnum
+            starts = np.cumsum(lengths)[:-1]
+            summed -= np.repeat(np.concatenate(([0], summed[starts - 1])), lengths)
+        docs, w = summed, np.array(wl, np.float64)
+    return _filter(docs, w, values_out, deleted)
+
+
+_NO_IDS = np.empty(0, np.int64)
+_NO_WEIGHTS = np.empty(0, np.float64)
+
+
+def _filter(docs: np.ndarray, weights: np.ndarray, values: list[Any] | None,
+            deleted: frozenset[int]) -> tuple[np.ndarray, np.ndarray, list[Any] | None]:
+    if not deleted or not len(docs):
+        return docs, weights, values
+    keep = np.isin(docs, np.fromiter(deleted, np.int64, len(deleted)), invert=True)
+    if keep.all():
+        return docs, weights, values
+    if values is not None:
+        values = [v for v, k in zip(values, keep.tolist()) if k]
+    return docs[keep], weights[keep], values
 
 
 def field_term_infos(reader: Any, field: str) -> Iterator[tuple[bytes, Any]]:
