@@ -21,11 +21,10 @@ import datetime as dt
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...models import Article
@@ -43,9 +42,9 @@ from ...ranking import (
     idf,
 )
 from .formats import CompactPositions
-from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies
+from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies, term_info_or_none
 from .schema import CHARS, GRAMS, from_stored, schema_folding
-from .scored import Scored, as_docs
+from .scored import Scored, as_docs, locate, union
 from .vocabulary import iter_words
 
 __all__ = ["Executor", "Terms", "Matches"]
@@ -59,6 +58,8 @@ SKIP_READ = 8
 INFO_MEMO = 100_000
 _decode = CompactPositions().decode_positions
 _LENGTH = [byte_to_length(b) for b in range(256)]
+
+_T = TypeVar("_T")
 
 #: The matching (global) document numbers with their scores.
 Matches = Scored
@@ -184,19 +185,23 @@ class Executor:
             return [k for k, _ in keyed], [d for _, d in keyed]
         return _cache.get((self._segid(reader), "dates"), make)
 
+    def _array(self, key: str, make: Callable[[], _T]) -> _T:
+        """A per-document array over all segments, made once per executor."""
+        if key not in self._arrays:
+            self._arrays[key] = make()
+        return cast(_T, self._arrays[key])
+
     def live_docs(self) -> np.ndarray:
         """Every document not deleted (global docnums, sorted)."""
-        found = self._arrays.get("live")
-        if found is None:
+        def make() -> np.ndarray:
             parts = []
             for (reader, base), deleted in zip(self.leaves, self.deleted):
                 docs = np.arange(base, base + reader.doc_count_all(), dtype=np.int64)
                 if deleted:
                     docs = docs[np.isin(docs - base, np.fromiter(deleted, np.int64), invert=True)]
                 parts.append(docs)
-            found = np.concatenate(parts) if parts else np.empty(0, np.int64)
-            self._arrays["live"] = found
-        return found
+            return np.concatenate(parts) if parts else np.empty(0, np.int64)
+        return self._array("live", make)
 
     # ------------------------------------------------------------ postings
 
@@ -208,12 +213,7 @@ class Executor:
             if len(self._info_memo) >= INFO_MEMO:
                 self._info_memo.clear()
             btext = term.encode("utf-8")
-            found = []
-            for reader, _ in self.leaves:
-                try:
-                    found.append(reader.term_info(field, btext))
-                except (TermNotFound, KeyError):  # absent, or a field the segment lacks
-                    found.append(None)
+            found = [term_info_or_none(reader, field, btext) for reader, _ in self.leaves]
             self._info_memo[key] = found
         return found
 
@@ -316,8 +316,7 @@ class Executor:
             few = candidates is not None and len(candidates) * SKIP_READ < self._frequency(field, terms[i])
             wanted = candidates if few else None
             parts = [p for p in (self._postings(field, t, wanted) for t in terms[i]) if len(p.docs)]
-            held = parts[0].docs if len(parts) == 1 else np.unique(np.concatenate([p.docs for p in parts])) \
-                if parts else np.empty(0, np.int64)
+            held = union([p.docs for p in parts])
             candidates = held if candidates is None else np.intersect1d(candidates, held, assume_unique=True)
             if not len(candidates):
                 return Scored.empty()
@@ -357,10 +356,7 @@ class Executor:
             return [_decode(values[i]) for i in at]
         merged: list[list[int]] = [[] for _ in range(len(candidates))]
         for p in parts:
-            at = np.searchsorted(p.docs, candidates)
-            inside = at < len(p.docs)
-            hit = np.zeros(len(candidates), bool)
-            hit[inside] = p.docs[at[inside]] == candidates[inside]
+            at, hit = locate(p.docs, candidates)
             for n in np.flatnonzero(hit).tolist():
                 merged[n].extend(_decode(p.values[int(at[n])]))
         return [sorted(m) for m in merged]
@@ -400,11 +396,7 @@ class Executor:
     # ------------------------------------------------------------ scoring
 
     def _length_array(self, field: str) -> np.ndarray:
-        key = "len:" + field
-        found = self._arrays.get(key)
-        if found is None:
-            found = self._arrays[key] = np.array(self.lengths(field), np.float64)
-        return found
+        return self._array("len:" + field, lambda: np.array(self.lengths(field), np.float64))
 
     def bm25(self, field: str, tf: Scored, boost: float, df: int | None = None) -> Scored:
         """BM25 of each document for a term (or phrase) with frequencies ``tf``
@@ -574,8 +566,7 @@ class Executor:
 
     def _date_order(self) -> tuple[np.ndarray, np.ndarray]:
         """(whether each document has a date, its date's rank among all dates)."""
-        found = self._arrays.get("date-order")
-        if found is None:
+        def make() -> tuple[np.ndarray, np.ndarray]:
             dates, years = self.values("date"), self.values("year")
             dated = np.array([bool(y) for y in years], bool)
             keys = np.zeros(len(dates), np.int64)
@@ -584,8 +575,8 @@ class Executor:
                 distinct = sorted({dates[i] for i in where.tolist()})
                 rank = {v: n for n, v in enumerate(distinct)}
                 keys[where] = [rank[dates[i]] for i in where.tolist()]
-            found = self._arrays["date-order"] = (dated, keys)
-        return found
+            return dated, keys
+        return self._array("date-order", make)
 
     def facet_counts(self, matches: Scored, field: str) -> Counter[str]:
         """Matches per value of ``field``. Values that fold alike (江城日报 and
@@ -603,13 +594,11 @@ class Executor:
 
     def _codes(self, field: str) -> tuple[np.ndarray, list[Any]]:
         """(each document's value as a number, the distinct values it numbers) of a column."""
-        key = "codes:" + field
-        found = self._arrays.get(key)
-        if found is None:
+        def make() -> tuple[np.ndarray, list[Any]]:
             number: dict[Any, int] = {}
             codes = np.array([number.setdefault(v, len(number)) for v in self.values(field)], np.int64)
-            found = self._arrays[key] = (codes, list(number))
-        return found
+            return codes, list(number)
+        return self._array("codes:" + field, make)
 
 
 class _Postings:
@@ -641,10 +630,7 @@ class Terms:
         return max(self.ex.doc_frequency(field, word) for field in GRAMS)
 
     def text_frequency(self, text: str) -> int:
-        docs: set[int] = set()
-        for grams in GRAMS.values():
-            docs.update(self.ex.exact_tf(grams, text))
-        return len(docs)
+        return len(union([self.ex._exact(grams, text).docs for grams in GRAMS.values()]))
 
     def word_frequencies(self, words: Sequence[str]) -> dict[str, int]:
         return {w: self.word_frequency(w) for w in dict.fromkeys(words)}
@@ -673,9 +659,8 @@ class Terms:
         return any((self._GRAMS, btext) in reader for reader, _ in self.ex.leaves)
 
     def example(self, text: str) -> Article | None:
-        for doc in self.ex.exact_tf(self._GRAMS, text):
-            return from_stored(self.ex.searcher.stored_fields(doc))
-        return None
+        docs = self.ex._exact(self._GRAMS, text).docs
+        return from_stored(self.ex.searcher.stored_fields(int(docs[0]))) if len(docs) else None
 
     def iter_words(self, prefix: str = "") -> Iterator[tuple[str, int, int]]:
         return iter_words(self.ex.leaves, self.ex.deleted, prefix)

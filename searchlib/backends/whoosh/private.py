@@ -22,8 +22,8 @@ from typing import Any
 from ...errors import SearchlibError
 
 __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_postings", "posting_arrays",
-           "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies", "field_term_infos",
-           "terms_reader"]
+           "term_info_or_none", "deleted_docs", "length_bytes", "segment_count", "prefix_frequencies",
+           "field_term_infos", "terms_reader"]
 
 #: "module:object" -> private attributes of it (class or module level).
 PRIVATE: dict[str, tuple[str, ...]] = {
@@ -115,11 +115,18 @@ def raw_postings(reader: Any, field: str, btext: bytes, info: Any = None,
     return ids, weights, values
 
 
+def term_info_or_none(reader: Any, field: str, btext: bytes) -> Any:
+    """A segment's info of a term, or None where it lacks the term (or the field)."""
+    try:
+        return reader.term_info(field, btext)
+    except (TermNotFound, KeyError):
+        return None
+
+
 def _all_postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[int], list[Any], list[bytes]]:
     if info is None:
-        try:
-            info = reader.term_info(field, btext)
-        except (TermNotFound, KeyError):  # absent, or a field the segment lacks
+        info = term_info_or_none(reader, field, btext)
+        if info is None:
             return [], [], []
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
@@ -161,9 +168,8 @@ def posting_arrays(reader: Any, field: str, btext: bytes, deleted: frozenset[int
     unread (the postings returned are then those of the blocks read).
     """
     if info is None:
-        try:
-            info = reader.term_info(field, btext)
-        except (TermNotFound, KeyError):
+        info = term_info_or_none(reader, field, btext)
+        if info is None:
             return _NO_IDS, _NO_WEIGHTS, [] if with_values else None
     fmt = reader.schema[field].format
     values_out: list[Any] | None = [] if with_values else None

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Scored", "as_docs"]
+__all__ = ["Scored", "as_docs", "locate", "union"]
 
 _NO_DOCS = np.empty(0, np.int64)
 
@@ -23,6 +23,21 @@ def as_docs(docs: Any) -> np.ndarray:
     if isinstance(docs, np.ndarray):
         return docs
     return np.unique(np.fromiter(docs, np.int64))
+
+
+def locate(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``docs`` is in ``sorted_docs``: (indexes, whether it is there at all)."""
+    at = np.searchsorted(sorted_docs, docs)
+    hit = at < len(sorted_docs)
+    hit[hit] = sorted_docs[at[hit]] == docs[hit]
+    return at, hit
+
+
+def union(arrays: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct documents of any of ``arrays`` (each sorted, distinct)."""
+    if not arrays:
+        return _NO_DOCS
+    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
 
 
 class Scored:
@@ -92,9 +107,7 @@ class Scored:
         """These documents, with ``other``'s values added where it has them."""
         if not len(other) or not len(self):
             return self
-        at = np.searchsorted(self.docs, other.docs)
-        hit = at < len(self.docs)
-        hit[hit] = self.docs[at[hit]] == other.docs[hit]
+        at, hit = locate(self.docs, other.docs)
         values = self.values.copy()
         values[at[hit]] += other.values[hit]
         return Scored(self.docs, values)
