@@ -48,3 +48,38 @@ def test_user_words_are_folded_and_sorted():
     b = SegmenterProfile(user_words=["援疆干部", "国防自主"])
     assert a == b and a.fingerprint() == b.fingerprint()
     assert a.fingerprint() != SegmenterProfile().fingerprint()
+
+
+def test_searching_loads_neither_jieba_nor_rjiebas_default_tokenizer(tmp_path):
+    """A search with the rjieba engine cuts with its own tokenizer only: jieba is not
+    imported (its import loads pkg_resources) and rjieba's package, which builds a
+    default tokenizer at import, is not run; importing rjieba afterwards still works."""
+    pytest.importorskip("rjieba")
+    import subprocess
+    import sys
+
+    code = """if True:
+        import sys, searchlib
+        with searchlib.open_index(sys.argv[1], create=True) as ix:
+            ix.add([{"id": "a", "title": "援疆干部", "body": "我来到北京清华大学"}])
+            assert ix.search("清华大学").total == 1
+        print("jieba" in sys.modules, "rjieba" in sys.modules, "rjieba.rjieba" in sys.modules)
+        import rjieba
+        print(rjieba.Jieba is sys.modules["rjieba.rjieba"].Jieba, rjieba.cut("我来到北京清华大学"))
+    """
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SEARCHLIB_SEGMENTER"}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ix")], capture_output=True,
+                         text=True, env=env, check=True).stdout.splitlines()
+    assert out == ["False False True", "True ['我', '来到', '北京', '清华大学']"]
+
+
+def test_the_fingerprint_reads_the_dictionary_jieba_loads():
+    import hashlib
+    from pathlib import Path
+
+    import jieba
+
+    from searchlib.analysis import segment
+
+    expected = hashlib.sha1(Path(jieba.__file__).with_name("dict.txt").read_bytes()).hexdigest()[:16]
+    assert segment._main_dict_digest() == expected
