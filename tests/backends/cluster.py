@@ -33,15 +33,43 @@ def home() -> Path:
     return path
 
 
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run scripts/opensearch-cluster with the test state folder."""
-    cmd = [sys.executable, str(SCRIPT), *args, "--home", str(home())]
+def run(*args: str, timeout: float = 300, where: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run scripts/opensearch-cluster with the test state folder (or ``where``)."""
+    cmd = [sys.executable, str(SCRIPT), *args, "--home", str(where or home())]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 #: What scripts/opensearch-cluster says when Java 17 or Maven (needed only while the
 #: distribution is not in ~/.m2) is missing: the only reasons to skip.
 _MISSING = ("Java 17 not found", "mvn not found", "cannot run mvn")
+
+
+#: The secured one-node cluster (security plugin, HTTPS, logins): its ports and password.
+SECURED_PORT = 9250
+SECURED_PASSWORD = "Searchlib-Tests-2026!"
+
+
+def secured_home() -> Path:
+    path = home() / "secured"
+    path.mkdir(exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+def start_secured() -> str:
+    """Start a one-node cluster with the security plugin; returns its CA file."""
+    started = run("start", "--nodes", "1", "--security", "--admin-password", SECURED_PASSWORD,
+                  "--http-port", str(SECURED_PORT), "--transport-port", str(SECURED_PORT + 100),
+                  "--heap", "512m", "--timeout", "240", timeout=600, where=secured_home())
+    if started.returncode != 0 and any(why in started.stderr for why in _MISSING):
+        pytest.skip(f"OpenSearch tests skipped: {started.stderr.strip().splitlines()[-1]}")
+    if started.returncode != 0:
+        pytest.fail(f"scripts/opensearch-cluster start --security failed:\n{started.stdout}\n{started.stderr}")
+    return str(secured_home() / "node-0" / "config" / "root-ca.pem")
+
+
+def stop_secured() -> None:
+    run("stop", timeout=120, where=secured_home())
 
 
 def start() -> tuple[str, bool]:

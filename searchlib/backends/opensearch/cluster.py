@@ -119,14 +119,25 @@ def parse_location(url: str) -> Cluster:
 def errors_as_searchlib(location: str) -> Iterator[None]:
     """Turn the client's connection and server errors into :class:`ClusterError`."""
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
-    from opensearchpy.exceptions import TransportError
+    from opensearchpy.exceptions import SSLError, TransportError
 
     try:
         yield
+    except SSLError as exc:
+        raise ClusterError(location, f"TLS failed ({exc.info or exc}); for a cluster whose certificate "
+                           "is signed by its own CA add ?ca_certs=/path/to/ca.pem to the URL "
+                           "(or ?verify_certs=false, which trusts any certificate)") from exc
     except OSConnectionError as exc:
         raise ClusterError(location, f"no node answered ({exc.__class__.__name__}: {exc.info or exc}); "
                            "is the cluster running? (scripts/opensearch-cluster status)") from exc
     except TransportError as exc:
+        if exc.status_code == 401:
+            raise ClusterError(location, "HTTP 401: the cluster refused the login; check the user and "
+                               "password (opensearchs://user:password@host:9200/index)") from exc
+        if exc.status_code == 403:
+            detail = _reason(exc) or "the cluster said no more"
+            raise ClusterError(location, f"HTTP 403: the login lacks a permission this needs ({detail}); "
+                               "see the README for the permissions searchlib uses") from exc
         if isinstance(exc.status_code, int) and exc.status_code < 500 and exc.status_code != 429:
             raise
         raise ClusterError(location, f"HTTP {exc.status_code}: {exc.error} {_reason(exc)}") from exc
