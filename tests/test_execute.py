@@ -49,6 +49,34 @@ def test_executor_matches_whoosh(hans_index, q):
     assert set(matches) == expected
 
 
+def _occurrences(text: str, piece: str) -> int:
+    return sum(text.startswith(piece, i) for i in range(len(text) - len(piece) + 1))
+
+
+def test_exact_text_counts_every_occurrence(hans_index):
+    """A text's frequency in each article (the bigram phrase behind every unquoted term)
+    is how often the article holds it, overlapping occurrences included, in title and body."""
+    searcher = hans_index.backend._searcher()
+    ex = Executor(searcher)
+    fold = ex.folding.index_form
+    docs = {searcher.document_number(id=i): hans_index.get(i) for i in hans_index.ids()}
+    rng = random.Random(11)
+    bodies = [a.body for a in docs.values()]
+    pieces = ["总统", "两岸关系", "中华民国", "经济发展", "台湾", "的", "国家安全", "发展与"]
+    while len(pieces) < 60:
+        body = fold(rng.choice(bodies))
+        k, i = rng.randint(2, 6), rng.randrange(len(body))
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", body[i:i + k]):
+            pieces.append(body[i:i + k])
+    repeated = 0
+    for piece in pieces:
+        for field, attr in (("title_ng", "title"), ("body_ng", "body")):
+            want = {d: n for d, a in docs.items() if (n := _occurrences(fold(getattr(a, attr)), piece))}
+            assert ex.exact_tf(field, piece) == want, (field, piece)
+            repeated += sum(n > 1 for n in want.values())
+    assert repeated > 100  # articles holding a text several times were checked too
+
+
 def test_one_character_reads_its_counts_and_finds_what_the_bigrams_find(hans_index):
     """Every character of the real articles (and a traditional and a full-width form): the
     character-count fields give each article the count its bigrams give, in title and body."""

@@ -22,6 +22,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -41,7 +42,7 @@ from ...ranking import (
     B,
     idf,
 )
-from .formats import CompactPositions
+from .formats import _SINGLE, CompactPositions
 from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies, term_info_or_none
 from .schema import CHARS, GRAMS, from_stored, schema_folding
 from .scored import Scored, as_docs, locate, union
@@ -57,6 +58,10 @@ SKIP_READ = 8
 #: Terms whose segment infos an executor remembers (all forgotten at once past this).
 INFO_MEMO = 100_000
 _decode = CompactPositions().decode_positions
+#: A lone position's encoding -> the position (most postings hold one position).
+_LONE = {value: position for position, value in enumerate(_SINGLE)}
+#: A phrase key is (candidate << _KEY_BITS) + start position.
+_KEY_BITS = 32
 _LENGTH = [byte_to_length(b) for b in range(256)]
 
 _T = TypeVar("_T")
@@ -114,6 +119,30 @@ def _grams(pattern: Sequence[frozenset[str]]) -> tuple[list[int], list[tuple[str
     if offsets[-1] != len(pattern) - 2:
         offsets.append(len(pattern) - 2)
     return offsets, [tuple(a + b for a in sorted(pattern[o]) for b in sorted(pattern[o + 1])) for o in offsets]
+
+
+def _flat_positions(parts: Sequence[_Postings], candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position of the candidates in a term's postings (or its alternatives'):
+    (the candidate's index in ``candidates``, the position), as two aligned arrays."""
+    held_at: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
+    for p in parts:
+        at, hit = locate(p.docs, candidates)
+        which = np.flatnonzero(hit)
+        values = [p.values[i] for i in at[which].tolist()]
+        lone = np.fromiter((_LONE.get(v, -1) for v in values), np.int64, len(values))
+        several = np.flatnonzero(lone < 0)
+        if len(several):
+            decoded = [_decode(values[n]) for n in several.tolist()]
+            keep = lone >= 0
+            held_at += [which[keep], np.repeat(which[several], [len(d) for d in decoded])]
+            positions += [lone[keep], np.fromiter(chain.from_iterable(decoded), np.int64)]
+        else:
+            held_at.append(which)
+            positions.append(lone)
+    if len(held_at) == 1:
+        return held_at[0], positions[0]
+    return np.concatenate(held_at), np.concatenate(positions)
 
 
 class Executor:
@@ -322,44 +351,19 @@ class Executor:
                 return Scored.empty()
             lists[i] = parts
         assert candidates is not None
-        positions = [self._positions_of(lists[i], candidates) for i in order]
-        first, rest = order[0], order[1:]
-        first_off = offsets[first]
-        rest_offs = [offsets[i] for i in rest]
-        docs: list[int] = []
-        tfs: list[int] = []
-        for n, doc in enumerate(candidates.tolist()):
-            per = [p[n] for p in positions]
-            if all(len(p) == 1 for p in per):  # the usual case: one occurrence each
-                start = per[0][0] - first_off
-                if all(p[0] - off == start for p, off in zip(per[1:], rest_offs)):
-                    docs.append(doc)
-                    tfs.append(1)
-                continue
-            starts = {p - first_off for p in per[0]}
-            for p, off in zip(per[1:], rest_offs):
-                starts.intersection_update([q - off for q in p])
-                if not starts:
-                    break
-            if starts:
-                docs.append(doc)
-                tfs.append(len(starts))
-        return Scored(np.array(docs, np.int64), np.array(tfs, np.float64))
-
-    @staticmethod
-    def _positions_of(parts: list[_Postings], candidates: np.ndarray) -> list[list[int]]:
-        """The positions of each candidate document in a term's (or its alternatives') postings."""
-        if len(parts) == 1:
-            p = parts[0]
-            at = np.searchsorted(p.docs, candidates).tolist()
-            values = p.values
-            return [_decode(values[i]) for i in at]
-        merged: list[list[int]] = [[] for _ in range(len(candidates))]
-        for p in parts:
-            at, hit = locate(p.docs, candidates)
-            for n in np.flatnonzero(hit).tolist():
-                merged[n].extend(_decode(p.values[int(at[n])]))
-        return [sorted(m) for m in merged]
+        # each term's occurrences as keys (candidate, where the phrase would start):
+        # the phrase occurs where every term has the same key
+        shift = max(offsets)
+        keys: np.ndarray | None = None
+        for i in order:
+            held_at, position = _flat_positions(lists[i], candidates)
+            mine = np.unique((held_at << _KEY_BITS) + (position - offsets[i] + shift))
+            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+            if not len(keys):
+                return Scored.empty()
+        assert keys is not None
+        found, tf = np.unique(keys >> _KEY_BITS, return_counts=True)
+        return Scored(candidates[found], tf.astype(np.float64))
 
     def _exact(self, grams_field: str, text: str, within: np.ndarray | None = None) -> Scored:
         """doc -> occurrences of the text in a bigram field (see :meth:`exact_tf`)."""
