@@ -132,3 +132,18 @@ def test_segment_cache_is_bounded_by_the_values_it_holds_not_its_entries():
     column(("9", "col:date"), 1)
     assert made[("9", "col:date")] == 2  # evicted for the big one
     assert column(("big", "col:date"), 90) == list(range(90)) and made[("big", "col:date")] == 1
+
+
+def test_position_values_of_every_width_decode_in_bulk_as_one_by_one():
+    from searchlib.backends.whoosh.executor import _by_type_code, _positions_of_type
+    from searchlib.backends.whoosh.formats import CompactPositions, encode_positions
+
+    rng = random.Random(3)
+    lists = [sorted(rng.sample(range(top), rng.randint(2, 9))) for top in (200, 255, 256, 60000, 65536, 10**6)
+             for _ in range(20)]
+    values = [encode_positions(p) for p in lists]
+    assert {v[:1] for v in values} == {b"B", b"H", b"I"}
+    for code, group in _by_type_code(values, list(range(len(values)))).items():
+        counts, found = _positions_of_type(code, [values[n] for n in group])
+        assert counts.tolist() == [len(lists[n]) for n in group]
+        assert found.tolist() == [p for n in group for p in CompactPositions().decode_positions(values[n])]

@@ -22,7 +22,6 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from itertools import chain
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -133,16 +132,41 @@ def _flat_positions(parts: Sequence[_Postings], candidates: np.ndarray) -> tuple
         lone = np.fromiter((_LONE.get(v, -1) for v in values), np.int64, len(values))
         several = np.flatnonzero(lone < 0)
         if len(several):
-            decoded = [_decode(values[n]) for n in several.tolist()]
             keep = lone >= 0
-            held_at += [which[keep], np.repeat(which[several], [len(d) for d in decoded])]
-            positions += [lone[keep], np.fromiter(chain.from_iterable(decoded), np.int64)]
+            held_at.append(which[keep])
+            positions.append(lone[keep])
+            for code, group in _by_type_code(values, several.tolist()).items():
+                counts, found = _positions_of_type(code, [values[n] for n in group])
+                held_at.append(np.repeat(which[group], counts))
+                positions.append(found)
         else:
             held_at.append(which)
             positions.append(lone)
     if len(held_at) == 1:
         return held_at[0], positions[0]
     return np.concatenate(held_at), np.concatenate(positions)
+
+
+#: The typed arrays of compact positions: type code -> (item size, NumPy type).
+_POSITION_TYPES = {ord(t): (np.dtype(f"={t}").itemsize, np.dtype(f"={t}")) for t in "BHI"}
+
+
+def _by_type_code(values: list[bytes], which: list[int]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for n in which:
+        groups.setdefault(values[n][0], []).append(n)
+    return groups
+
+
+def _positions_of_type(code: int, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(how many positions each value holds, all of them in order) of compact position
+    values of one type code (:class:`.formats.CompactPositions`), decoded in one go."""
+    size, dtype = _POSITION_TYPES[code]
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    raw = np.frombuffer(b"".join(values), np.uint8)
+    body = np.ones(len(raw), bool)
+    body[np.cumsum(lengths) - lengths] = False  # each value's type code
+    return (lengths - 1) // size, np.frombuffer(raw[body].tobytes(), dtype).astype(np.int64)
 
 
 class Executor:
@@ -357,8 +381,13 @@ class Executor:
         keys: np.ndarray | None = None
         for i in order:
             held_at, position = _flat_positions(lists[i], candidates)
-            mine = np.unique((held_at << _KEY_BITS) + (position - offsets[i] + shift))
-            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+            mine = (held_at << _KEY_BITS) + (position - offsets[i] + shift)  # distinct: one term a position
+            if len(mine) > 1 and not (mine[1:] > mine[:-1]).all():
+                mine.sort()
+            if keys is None:
+                keys = mine
+            else:
+                keys = keys[locate(mine, keys)[1]]
             if not len(keys):
                 return Scored.empty()
         assert keys is not None
