@@ -117,3 +117,35 @@ def test_executor_matches_whoosh_where_postings_span_blocks(editions):
     finally:
         ex_module.posting_arrays = real
     assert skipped > 0  # some phrase read only its candidates' blocks
+
+
+def test_bulk_reads_of_segments_whooshs_own_writer_wrote_equal_its_block_reads():
+    """Whoosh's writer pickles block infos with protocol 2 (no frame stating their size)
+    and compresses every block: the direct block reader reads those as Whoosh does."""
+    from whoosh import fields
+    from whoosh.filedb.filestore import RamStorage
+
+    storage = RamStorage()
+    schema = fields.Schema(body=fields.TEXT(phrase=True), tag=fields.KEYWORD, n=fields.NUMERIC(stored=True))
+    ix = storage.create_index(schema)
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(40)]
+    with ix.writer() as w:
+        for n in range(700):
+            w.add_document(body=" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))),
+                           tag=rng.choice(["a", "b", "c"]), n=n)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        checked = 0
+        for field in ("body", "tag"):
+            for term in reader.lexicon(field):
+                ids, weights, values = raw_postings(reader, field, term)
+                docs, wts, vals = posting_arrays(reader, field, term)
+                assert docs.tolist() == ids and wts.tolist() == [float(x) for x in weights], (field, term)
+                if field == "body":
+                    assert vals == list(values)
+                wanted = sorted(rng.sample(range(700), 3))
+                part, _, _ = posting_arrays(reader, field, term, wanted=wanted)
+                assert set(ids) & set(wanted) <= set(part.tolist()) <= set(ids)
+                checked += len(ids) > 128
+        assert checked > 30  # postings of several (compressed, protocol-2) blocks

@@ -29,7 +29,7 @@ __all__ = ["PRIVATE", "INSTANCE", "check", "WhooshCompatibilityError", "raw_post
 PRIVATE: dict[str, tuple[str, ...]] = {
     # reading: whole posting blocks, field lengths
     "whoosh.codec.whoosh3:W3LeafMatcher": ("_read_ids", "_read_weights", "_read_values",
-                                           "_next_block", "_read_data"),
+                                           "_next_block"),
     "whoosh.codec.whoosh3:W3PerDocReader": ("_cached_reader",),
     "whoosh.codec.whoosh3": ("_lenfield",),
     # reading segments written before the compact term table (termtable.py): document
@@ -56,7 +56,7 @@ INSTANCE: dict[str, tuple[str, ...]] = {
     "W3TermInfo": ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid",
                    "_inlined", "_offset", "_length"),
     "BufferFile": ("_buf", "_name"),
-    "W3LeafMatcher": ("_ids", "_weights", "_values", "_data", "_byteids", "_maxid"),
+    "W3LeafMatcher": ("_ids", "_weights", "_values"),
     "W3Codec": ("_blocklimit", "_compression", "_inlinelimit"),
     "SegmentWriter": ("_added", "_tempstorage"),
 }
@@ -89,11 +89,15 @@ def check() -> None:
 
 check()
 
+import zlib  # noqa: E402
 from bisect import bisect_right  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from io import BytesIO  # noqa: E402
+from pickle import load, loads  # noqa: E402
+from struct import Struct  # noqa: E402
 
 import numpy as np  # noqa: E402
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # noqa: E402
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield  # noqa: E402
 from whoosh.reading import TermNotFound  # noqa: E402
 
 
@@ -180,41 +184,30 @@ def posting_arrays(reader: Any, field: str, btext: bytes, deleted: frozenset[int
         if values_out is not None:
             values_out = list(values or [b""] * len(docs))
     else:
-        terms = reader._terms
-        m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(field, btext))
-        if m._byteids:  # not a field searchlib writes: Whoosh's own reading
-            ids_l, weights_l, values_l = _all_postings(reader, field, btext, info)
-            return _filter(np.array(ids_l, np.int64), np.array(weights_l, np.float64),
-                           values_l if with_values else None, deleted)
         positional = fmt.supports("positions")
         gaps: list[int] = []
         lengths: list[int] = []
         wl: list[float] = []
         after, at = -1, 0  # the last docnum of the block before; the next wanted docnum's index
-        while m.is_active():
+        for count, maxid, data in _blocks(reader._terms._postfile, info):
             if wanted is not None:
                 at = bisect_right(wanted, after, at)
                 if at == len(wanted):
                     break
-                after = m._maxid
-                if wanted[at] > after:  # no wanted document in this block
-                    m._next_block()
+                after = maxid
+                if wanted[at] > maxid:  # no wanted document in this block
                     continue
-            if m._data is None:
-                m._read_data()
-            bgaps, bweights, bvalues = m._data
-            n = len(bgaps)
+            bgaps, bweights, bvalues = loads(data())
             gaps.extend(bgaps)
-            lengths.append(n)
+            lengths.append(count)
             if bweights is None:
-                wl.extend([1.0] * n)
+                wl.extend([1.0] * count)
             elif isinstance(bweights, float):
-                wl.extend([bweights] * n)
+                wl.extend([bweights] * count)
             else:
                 wl.extend(bweights)
             if values_out is not None:
-                values_out.extend(bvalues if positional and bvalues is not None else [b""] * n)
-            m._next_block()
+                values_out.extend(bvalues if positional and bvalues is not None else [b""] * count)
         summed = np.cumsum(np.array(gaps, np.int64))
         if len(lengths) > 1:  # each block's first gap is its first docnum
             starts = np.cumsum(lengths)[:-1]
@@ -222,6 +215,48 @@ def posting_arrays(reader: Any, field: str, btext: bytes, deleted: frozenset[int
         docs, w = summed, np.array(wl, np.float64)
     return _filter(docs, w, values_out, deleted)
 
+
+def _blocks(postfile: Any, info: Any) -> Iterator[tuple[int, int, Callable[[], bytes]]]:
+    """``(postings, last docnum, its data read when called)`` of each W3 posting block of a
+    term, read straight from the term's bytes in the postings file (what Whoosh's
+    ``W3LeafMatcher`` reads, without a file object's seek and read per step).
+
+    A block is a length (negative for the last block), a pickled info tuple and the
+    pickled ``(docnum gaps, weights, values)``, zlib-compressed if the info says so.
+    An info pickled with protocol 4 (searchlib's writer) states its own size in its
+    frame; one of protocol 2 (Whoosh's writer) is read from a stream to find its end.
+    """
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # Whoosh's own table unpacks it as a 1-tuple
+        length = length[0]
+    raw = postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise WhooshCompatibilityError(f"posting block tag error at {offset}: {bytes(raw[:4])!r}")
+    pos, end = 4, len(raw)
+    last = False
+    while pos < end and not last:
+        size = _BLOCK_LENGTH.unpack_from(raw, pos)[0]
+        last, size = size < 0, abs(size)
+        pos += _BLOCK_LENGTH.size
+        stop = pos + size
+        if raw[pos:pos + 3] == _FRAMED:
+            head = pos + 11 + int.from_bytes(raw[pos + 3:pos + 11], "little")
+            count, maxid, _, compression = loads(raw[pos:head])[:4]
+        else:
+            stream = BytesIO(raw[pos:stop])
+            count, maxid, _, compression = load(stream)[:4]
+            head = pos + stream.tell()
+
+        def data(a: int = head, b: int = stop, c: int = compression) -> bytes:
+            return zlib.decompress(raw[a:b]) if c else raw[a:b]
+
+        yield count, maxid, data
+        pos = stop
+
+
+#: A block's signed length; a protocol-4 pickle's start: PROTO 4, then FRAME and its size.
+_BLOCK_LENGTH = Struct("!i")
+_FRAMED = b"\x80\x04\x95"
 
 _NO_IDS = np.empty(0, np.int64)
 _NO_WEIGHTS = np.empty(0, np.float64)
