@@ -211,7 +211,8 @@ def recall_run(n: int, folders: dict[str, Path], per_kind: int, seed: int) -> di
     return out
 
 
-def run_size(n: int, args: argparse.Namespace, mix: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+def run_size(n: int, args: argparse.Namespace, mix: list[tuple[str, str, dict[str, Any]]],
+             before: dict[str, Any] | None = None) -> dict[str, Any]:
     corpus = args.work / f"corpus_{n}.jsonl"
     if not corpus.exists():
         t = time.perf_counter()
@@ -223,6 +224,11 @@ def run_size(n: int, args: argparse.Namespace, mix: list[tuple[str, str, dict[st
     out: dict[str, Any] = {"docs": n, "engines": names, "ingest": {}, "cold": {}}
     folders = {e: args.work / f"ix_{e}_{n}" for e in names}
     for e in names:
+        kept = (before or {}).get("ingest", {}).get(e)
+        if args.reuse and kept and folders[e].exists():  # the index of an earlier --keep run
+            out["ingest"][e] = kept
+            print(f"  {e} index reused; its ingest as measured then: {kept}", flush=True)
+            continue
         out["ingest"][e] = r = ingest(e, corpus, folders[e])
         print(f"  {e} ingest: {r}", flush=True)
     for e in names:
@@ -423,6 +429,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", type=Path, help="results (default: WORK/results.json); merged size by size")
     ap.add_argument("--plot", type=Path, help="PNG of latency, index size and ingest against corpus size")
     ap.add_argument("--keep", action="store_true", help="keep the indexes")
+    ap.add_argument("--reuse", action="store_true",
+                    help="query the indexes an earlier --keep run left (same --work and --json) instead of "
+                         "ingesting again; their ingest figures are that run's")
     ap.add_argument("--markdown", action="store_true", help="also print the README's table")
     ap.add_argument("--report", action="store_true", help="only print the tables (and plot) from the JSON")
     ap.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
@@ -446,7 +455,7 @@ def main(argv: list[str]) -> int:
         for n in (int(s) for s in args.sizes.split(",") if s):
             t = time.perf_counter()
             print(f"size {n}: {time.strftime('%H:%M:%S')}", flush=True)
-            results["sizes"][str(n)] = run_size(n, args, mix)
+            results["sizes"][str(n)] = run_size(n, args, mix, results["sizes"].get(str(n)))
             json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
             print(f"size {n} done in {time.perf_counter() - t:.0f} s", flush=True)
     print_report(results)
