@@ -123,9 +123,10 @@ def test_bulk_reads_of_segments_whooshs_own_writer_wrote_equal_its_block_reads()
     """Whoosh's writer pickles block infos with protocol 2 (no frame stating their size)
     and compresses every block: the direct block reader reads those as Whoosh does."""
     from whoosh import fields
-    from whoosh.filedb.filestore import RamStorage
 
-    storage = RamStorage()
+    from searchlib.backends.whoosh.store import PrivateRamStorage
+
+    storage = PrivateRamStorage()  # Whoosh's RamStorage spills to the one /tmp/MAIN.tmp
     schema = fields.Schema(body=fields.TEXT(phrase=True), tag=fields.KEYWORD, n=fields.NUMERIC(stored=True))
     ix = storage.create_index(schema)
     rng = random.Random(5)
