@@ -41,7 +41,7 @@ from ...ranking import (
     B,
     idf,
 )
-from .formats import _SINGLE, CompactPositions
+from .formats import _SINGLE
 from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies, term_info_or_none
 from .schema import CHARS, GRAMS, from_stored, schema_folding
 from .scored import Scored, as_docs, locate, union
@@ -56,7 +56,6 @@ POSTINGS_CACHE = 500_000
 SKIP_READ = 8
 #: Terms whose segment infos an executor remembers (all forgotten at once past this).
 INFO_MEMO = 100_000
-_decode = CompactPositions().decode_positions
 #: A lone position's encoding -> the position (most postings hold one position).
 _LONE = {value: position for position, value in enumerate(_SINGLE)}
 #: A phrase key is (candidate << _KEY_BITS) + start position.
