@@ -49,6 +49,15 @@ SECURED_PORT = 9250
 SECURED_PASSWORD = "Searchlib-Tests-2026!"
 
 
+def _check_started(started: subprocess.CompletedProcess[str]) -> None:
+    """Skip (Java or Maven missing) or fail (anything else) unless the start succeeded."""
+    if started.returncode != 0 and any(why in started.stderr for why in _MISSING):
+        pytest.skip(f"OpenSearch tests skipped: {started.stderr.strip().splitlines()[-1]}")
+    if started.returncode != 0:
+        pytest.fail(f"scripts/opensearch-cluster {' '.join(started.args[2:])} failed:\n"
+                    f"{started.stdout}\n{started.stderr}")
+
+
 def secured_home() -> Path:
     path = home() / "secured"
     path.mkdir(exist_ok=True)
@@ -58,13 +67,9 @@ def secured_home() -> Path:
 
 def start_secured() -> str:
     """Start a one-node cluster with the security plugin; returns its CA file."""
-    started = run("start", "--nodes", "1", "--security", "--admin-password", SECURED_PASSWORD,
-                  "--http-port", str(SECURED_PORT), "--transport-port", str(SECURED_PORT + 100),
-                  "--heap", "512m", "--timeout", "240", timeout=600, where=secured_home())
-    if started.returncode != 0 and any(why in started.stderr for why in _MISSING):
-        pytest.skip(f"OpenSearch tests skipped: {started.stderr.strip().splitlines()[-1]}")
-    if started.returncode != 0:
-        pytest.fail(f"scripts/opensearch-cluster start --security failed:\n{started.stdout}\n{started.stderr}")
+    _check_started(run("start", "--nodes", "1", "--security", "--admin-password", SECURED_PASSWORD,
+                       "--http-port", str(SECURED_PORT), "--transport-port", str(SECURED_PORT + 100),
+                       "--heap", "512m", "--timeout", "240", timeout=600, where=secured_home()))
     return str(secured_home() / "node-0" / "config" / "root-ca.pem")
 
 
@@ -79,11 +84,7 @@ def start() -> tuple[str, bool]:
         return url.rstrip("/"), False
     if run("status", timeout=60).returncode == 0:
         return f"opensearch://{HOSTS}", False
-    started = run("start", "--nodes", str(NODES), "--heap", "256m", "--timeout", "240", timeout=400)
-    if started.returncode != 0 and any(why in started.stderr for why in _MISSING):
-        pytest.skip(f"OpenSearch tests skipped: {started.stderr.strip().splitlines()[-1]}")
-    if started.returncode != 0:
-        pytest.fail(f"scripts/opensearch-cluster start failed:\n{started.stdout}\n{started.stderr}")
+    _check_started(run("start", "--nodes", str(NODES), "--heap", "256m", "--timeout", "240", timeout=400))
     return f"opensearch://{HOSTS}", True
 
 
