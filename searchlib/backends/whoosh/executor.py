@@ -41,7 +41,7 @@ from ...ranking import (
     B,
     idf,
 )
-from .formats import _SINGLE
+from .formats import LONE
 from .private import deleted_docs, length_bytes, posting_arrays, prefix_frequencies, term_info_or_none
 from .schema import CHARS, GRAMS, from_stored, schema_folding
 from .scored import Scored, as_docs, locate, union
@@ -56,8 +56,6 @@ POSTINGS_CACHE = 500_000
 SKIP_READ = 8
 #: Terms whose segment infos an executor remembers (all forgotten at once past this).
 INFO_MEMO = 100_000
-#: A lone position's encoding -> the position (most postings hold one position).
-_LONE = {value: position for position, value in enumerate(_SINGLE)}
 #: A phrase key is (candidate << _KEY_BITS) + start position.
 _KEY_BITS = 32
 _LENGTH = [byte_to_length(b) for b in range(256)]
@@ -128,7 +126,7 @@ def _flat_positions(parts: Sequence[_Postings], candidates: np.ndarray) -> tuple
         at, hit = locate(p.docs, candidates)
         which = np.flatnonzero(hit)
         values = [p.values[i] for i in at[which].tolist()]
-        lone = np.fromiter((_LONE.get(v, -1) for v in values), np.int64, len(values))
+        lone = np.fromiter((LONE.get(v, -1) for v in values), np.int64, len(values))  # most hold one
         several = np.flatnonzero(lone < 0)
         if len(several):
             keep = lone >= 0

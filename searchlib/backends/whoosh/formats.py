@@ -21,14 +21,15 @@ from typing import Any
 
 from whoosh.formats import Format, Positions, tokens
 
-__all__ = ["CharCounts", "CompactPositions", "encode_positions", "single_position", "frequencies"]
+__all__ = ["CharCounts", "CompactPositions", "encode_positions", "single_position", "frequencies", "LONE"]
 
 _B, _H, _I = ord("B"), ord("H"), ord("I")
 #: Encodings of a lone position (most postings), made once: 256 one-byte and
 #: 65,280 two-byte ones.
 _SINGLE: list[bytes] = ([b"B" + bytes([p]) for p in range(256)]
                         + [b"H" + array("H", [p]).tobytes() for p in range(256, 65536)])
-_FREQ: dict[bytes, int] = dict.fromkeys(_SINGLE, 1)
+#: A lone position's encoding -> the position (what a one-position value decodes to).
+LONE: dict[bytes, int] = {value: position for position, value in enumerate(_SINGLE)}
 
 
 def single_position(p: int) -> bytes:
@@ -38,8 +39,8 @@ def single_position(p: int) -> bytes:
 
 def frequencies(values: list[bytes]) -> list[int]:
     """Frequency (number of positions) of each encoded value."""
-    get = _FREQ.get
-    return [get(v) or _frequency(v) for v in values]
+    lone = LONE
+    return [1 if v in lone else _frequency(v) for v in values]
 
 
 def _frequency(value: bytes) -> int:
